@@ -1,0 +1,25 @@
+package io.ssmd.connector;
+
+import java.util.List;
+
+/**
+ * Per-connection protocol state of a venue. All methods are called from the connection's single
+ * reader thread, never concurrently, so implementations need no locking.
+ */
+public interface VenueSession {
+
+  /** Send the subscribe commands for these markets (the socket is open). Called again after {@link #unsubscribe}. */
+  void subscribe(List<String> markets);
+
+  /** Stop receiving these markets without disturbing the others on this connection (Kalshi: update_subscription delete_markets). */
+  void unsubscribe(List<String> markets);
+
+  /**
+   * Route one received text frame: what to publish (with type and ticker), what is control traffic,
+   * what is rejected. Must never throw on bad input; return {@link Routed.Rejected} instead. May
+   * send commands through the {@link SessionContext} (e.g. a resubscribe after a sequence gap).
+   *
+   * @param frame the frame's UTF-8 bytes exactly as received
+   */
+  List<Routed> onFrame(byte[] frame);
+}
