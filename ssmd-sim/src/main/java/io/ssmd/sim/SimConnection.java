@@ -170,10 +170,13 @@ public abstract class SimConnection {
     }
   }
 
-  /** True when the connection is open and keeping up (data generation skips slow connections). */
+  /**
+   * True when data may be generated for this connection: open, keeping up (slow connections are
+   * skipped), not stalled, and the venue's data is not paused.
+   */
   public boolean writable() {
     Session s = session;
-    return s != null && s.isOpen() && !stalled() && pendingSends.get() < MAX_PENDING_SENDS;
+    return s != null && s.isOpen() && !stalled() && !venue.dataPaused() && pendingSends.get() < MAX_PENDING_SENDS;
   }
 
   public boolean open() {

@@ -19,6 +19,7 @@ public abstract class SimVenue implements AutoCloseable {
 
   private final Journal journal;
   private final List<SimConnection> connections = new CopyOnWriteArrayList<>();
+  private volatile boolean dataPaused;
   protected final ScheduledExecutorService scheduler;
 
   protected SimVenue(Journal journal, ScheduledExecutorService scheduler) {
@@ -50,6 +51,18 @@ public abstract class SimVenue implements AutoCloseable {
   /** Non-WebSocket HTTP requests (the venue's REST API). Return false when not handled (404). */
   public boolean handleHttp(Request request, Response response, Callback callback) throws Exception {
     return false;
+  }
+
+  /**
+   * Stops (or resumes) data generation on every connection while keeping the protocol alive
+   * (acks, pings, heartbeats). Tests pause to let everything sent drain before comparing.
+   */
+  public void pauseData(boolean paused) {
+    this.dataPaused = paused;
+  }
+
+  public boolean dataPaused() {
+    return dataPaused;
   }
 
   public Journal journal() {
