@@ -346,7 +346,7 @@ public final class NatsTransport implements Transport {
   }
 
   /**
-   * Stops accepting, waits up to twice the ack timeout (at least 5 s) for what is queued to be
+   * Stops accepting, waits up to twice the ack timeout for what is queued to be
    * acknowledged, drops what is left as {@code closed}, then closes subscriptions and the connection.
    */
   @Override
@@ -356,9 +356,6 @@ public final class NatsTransport implements Transport {
     }
     closing = true;
     Duration grace = options.ackTimeout().multipliedBy(2);
-    if (grace.compareTo(Duration.ofSeconds(5)) < 0) {
-      grace = Duration.ofSeconds(5);
-    }
     if (!flush(grace)) {
       LOG.warn("nats transport closing with {} message(s) not acknowledged after {}", pending.get(), grace);
     }
