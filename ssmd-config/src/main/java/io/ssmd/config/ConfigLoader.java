@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
+  private static final java.util.regex.Pattern BAD_COERCION =
+      java.util.regex.Pattern.compile("^Cannot coerce [A-Za-z -]+ value \\((.*)\\) to `");
+
   private ConfigLoader() {}
 
   /** Reads a feed file. */
@@ -103,9 +106,13 @@ public final class ConfigLoader {
   private static <T> Parsed<T> bind(byte[] bytes, Path file, Class<T> type) {
     LocationIndex index;
     try {
-      index = LocationIndex.of(bytes);
+      index = LocationIndex.of(bytes, type);
     } catch (IOException e) {
       throw translate(file, LocationIndex.empty(), e, type);
+    }
+    if (!index.unknownKeys().isEmpty()) {
+      throw new ConfigException(index.unknownKeys().stream()
+          .map(p -> p.at(file.toString(), p.line(), p.column())).toList());
     }
     T value;
     try {
@@ -134,6 +141,12 @@ public final class ConfigLoader {
         case Yaml.Expected x -> prefix(path) + x.getOriginalMessage();
         case InvalidFormatException f -> prefix(path) + "expected " + Yaml.describe(f.getTargetType())
             + ", got " + Yaml.quote(f.getValue());
+        case MismatchedInputException m when m.getTargetType() != null && BAD_COERCION.matcher(m.getOriginalMessage()).find() -> {
+          // Jackson words a quoted number or boolean as a coercion it refuses; say what it is instead
+          var matcher = BAD_COERCION.matcher(m.getOriginalMessage());
+          matcher.find();
+          yield prefix(path) + "expected " + Yaml.describe(m.getTargetType()) + ", got " + matcher.group(1);
+        }
         case MismatchedInputException m when m.getTargetType() != null && m.getOriginalMessage().startsWith("No content") ->
             "the file is empty; expected a mapping with keys: " + String.join(", ", Yaml.keysOf(root));
         default -> prefix(path) + oneLine(jme.getOriginalMessage());

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as written in configuration: a whole number and one unit, {@code 500ms}, {@code 10s},
- * {@code 2m}, {@code 72h}, {@code 1d}. One unit only, so a value reads the same in every file and
- * {@link #format} gives back exactly what {@link #parse} accepts.
+ * {@code 2m}, {@code 72h}, {@code 1d}. One unit only; {@link #format} gives text {@link #parse}
+ * accepts.
  */
 public final class Durations {
   /** What the parser accepts, for error messages. */
@@ -37,7 +37,10 @@ public final class Durations {
     };
   }
 
-  /** The largest unit that represents {@code d} exactly; {@code 0s} for zero. */
+  /**
+   * The largest unit up to hours that represents {@code d} exactly; {@code 0s} for zero. Days are
+   * written as hours ({@code 72h}, not {@code 3d}), the way retention is usually stated.
+   */
   public static String format(Duration d) {
     if (d.isNegative() || d.toNanosPart() % 1_000_000 != 0) {
       throw new IllegalArgumentException("not representable as a configuration duration: " + d);
@@ -45,9 +48,6 @@ public final class Durations {
     long ms = d.toMillis();
     if (ms == 0) {
       return "0s";
-    }
-    if (ms % 86_400_000L == 0) {
-      return ms / 86_400_000L + "d";
     }
     if (ms % 3_600_000L == 0) {
       return ms / 3_600_000L + "h";

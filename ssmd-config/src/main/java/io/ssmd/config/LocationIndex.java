@@ -5,7 +5,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,34 +27,87 @@ final class LocationIndex {
   private static final Position START = new Position(1, 1);
 
   private final Map<String, Position> positions;
+  private final List<ConfigException.Problem> unknownKeys;
 
-  private LocationIndex(Map<String, Position> positions) {
+  private LocationIndex(Map<String, Position> positions, List<ConfigException.Problem> unknownKeys) {
     this.positions = positions;
+    this.unknownKeys = unknownKeys;
   }
 
-  static LocationIndex of(byte[] yaml) throws IOException {
+  /**
+   * Indexes a document and checks its keys against the records of {@code rootType}. Jackson
+   * reports an unknown key only after it has built the record, so a key mistyped as {@code
+   * transprot} would first surface as "missing transport"; checking names here reports the typo.
+   */
+  static LocationIndex of(byte[] yaml, Class<?> rootType) throws IOException {
     Map<String, Position> positions = new HashMap<>();
+    List<ConfigException.Problem> unknown = new ArrayList<>();
+    // expected type of the value at each open container; null once below a type that is not a record
+    Deque<Type> types = new ArrayDeque<>();
+    Type pending = rootType;
     try (JsonParser p = Yaml.MAPPER.createParser(yaml)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         JsonStreamContext ctx = p.getParsingContext();
         if (t == JsonToken.FIELD_NAME) {
-          positions.putIfAbsent(path(ctx), position(p.currentTokenLocation()));
-        } else {
+          String path = path(ctx);
+          Position pos = position(p.currentTokenLocation());
+          positions.putIfAbsent(path, pos);
+          pending = child(types.peek(), ctx.getCurrentName(), path, pos, unknown);
+          continue;
+        }
+        JsonStreamContext container = t.isStructStart() ? ctx.getParent() : ctx;
+        if (container != null && container.inArray()) {
           // an element of a list is located at its first token
-          JsonStreamContext container = t.isStructStart() ? ctx.getParent() : ctx;
-          if (container != null && container.inArray()) {
-            positions.putIfAbsent(path(container), position(p.currentTokenLocation()));
-          }
+          positions.putIfAbsent(path(container), position(p.currentTokenLocation()));
+          pending = element(types.peek());
+        }
+        if (t.isStructStart()) {
+          types.push(pending == null ? Unchecked.class : pending);
+        } else if (t.isStructEnd()) {
+          types.pop();
         }
       }
     }
-    return new LocationIndex(positions);
+    return new LocationIndex(positions, List.copyOf(unknown));
+  }
+
+  /** Keys the records do not have, in file order. */
+  List<ConfigException.Problem> unknownKeys() {
+    return unknownKeys;
+  }
+
+  /** Marks a container whose keys are not checked here (free-form maps, custom types). */
+  private static final class Unchecked {}
+
+  private static Type child(Type container, String name, String path, Position pos, List<ConfigException.Problem> unknown) {
+    if (container instanceof ParameterizedType pt && pt.getRawType() == Map.class) {
+      return pt.getActualTypeArguments()[1];
+    }
+    if (!(container instanceof Class<?> c) || !c.isRecord()) {
+      return null;
+    }
+    for (RecordComponent rc : c.getRecordComponents()) {
+      if (Yaml.NAMING.translate(rc.getName()).equals(name)) {
+        return rc.getGenericType();
+      }
+    }
+    List<String> known = Yaml.keysOf(c);
+    unknown.add(new ConfigException.Problem(null, 0, 0, path, "unknown key '" + path + "' (expected one of: "
+        + String.join(", ", known) + ")").at(null, pos.line(), pos.column()));
+    return null;
+  }
+
+  private static Type element(Type container) {
+    if (container instanceof ParameterizedType pt && pt.getRawType() == List.class) {
+      return pt.getActualTypeArguments()[0];
+    }
+    return null;
   }
 
   /** Index for a document that could not be read: everything at its start. */
   static LocationIndex empty() {
-    return new LocationIndex(Map.of());
+    return new LocationIndex(Map.of(), List.of());
   }
 
   /**
