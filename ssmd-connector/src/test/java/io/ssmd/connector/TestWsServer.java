@@ -15,8 +15,8 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
-/** In-test venue WebSocket server: records what clients send, answers text pings, can misbehave on demand. */
-final class TestWsServer implements AutoCloseable {
+/** In-test venue WebSocket server: records what clients send, answers text pings, can misbehave on demand (public: Jetty calls the endpoint reflectively). */
+public final class TestWsServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Server server = new Server();
@@ -57,7 +57,7 @@ final class TestWsServer implements AutoCloseable {
   }
 
   /** One client connection as seen by the server. */
-  final class Peer implements Session.Listener.AutoDemanding {
+  public final class Peer implements Session.Listener.AutoDemanding {
     volatile Session session;
     final List<String> received = new CopyOnWriteArrayList<>();
 
