@@ -8,7 +8,12 @@ import java.util.List;
  */
 public interface VenueSession {
 
-  /** Send the subscribe commands for these markets (the socket is open). Called again after {@link #unsubscribe}. */
+  /**
+   * Send the subscribe commands for these markets (the socket is open). Called again after {@link
+   * #unsubscribe}. The base calls it in paced batches and never with an empty list: the
+   * market-independent channels of the primary connection ({@link SessionContext#primary()}) are
+   * subscribed by the venue from {@link Venue#open}, which runs on every (re)connect.
+   */
   void subscribe(List<String> markets);
 
   /** Stop receiving these markets without disturbing the others on this connection (Kalshi: update_subscription delete_markets). */

@@ -219,11 +219,7 @@ class ConnectorIT {
     assertThat(server.peers).hasSize(1);
     assertThat(peer.markets("subscribe")).isEmpty();
     assertThat(connector.ready()).isTrue();
-    assertThat(venueContexts(connector)).isEqualTo(1);
-  }
-
-  private static int venueContexts(Connector connector) {
-    return connector.status().connections().size();
+    assertThat(connector.status().connections()).hasSize(1);
   }
 
   @Test

@@ -75,6 +75,11 @@ public final class TestWsServer implements AutoCloseable {
       }
     }
 
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      // Expected when a test drops or the client aborts the connection.
+    }
+
     void send(String text) {
       session.sendText(text, Callback.NOOP);
     }
