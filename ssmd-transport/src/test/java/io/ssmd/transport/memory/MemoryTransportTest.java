@@ -235,7 +235,7 @@ class MemoryTransportTest {
   /** A throughput figure for the report; not asserted beyond "everything arrived". */
   @Test
   void measuresThroughput() throws Exception {
-    int n = 1_000_000;
+    int n = 500_000;
     byte[] frame = new byte[1024];
     AtomicLong received = new AtomicLong();
     try (MemoryTransport t = MemoryTransport.start(PublishListener.NONE)) {
