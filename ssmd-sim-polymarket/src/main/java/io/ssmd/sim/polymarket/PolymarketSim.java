@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -259,7 +261,7 @@ public final class PolymarketSim extends SimVenue {
   /** Unresolved markets with a token subscribed on a writable connection. Caller holds the lock. */
   private List<MarketState> activeMarkets() {
     List<MarketState> out = new ArrayList<>();
-    java.util.Set<MarketState> seen = new java.util.HashSet<>();
+    Set<MarketState> seen = new HashSet<>();
     for (SimConnection sc : connections()) {
       if (sc instanceof PolymarketConnection c && c.writable()) {
         for (String a : c.assets) {
@@ -519,7 +521,7 @@ public final class PolymarketSim extends SimVenue {
     LOG.info("sim polymarket: injected {} {}", fault.kind(), fault.params());
   }
 
-  private void forEachOpen(java.util.function.Consumer<SimConnection> action) {
+  private void forEachOpen(Consumer<SimConnection> action) {
     connections().stream().filter(SimConnection::open).forEach(action);
   }
 
