@@ -1,15 +1,39 @@
 package io.ssmd.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** Entry point of the {@code ssmd} command. */
+/**
+ * Entry point of the {@code ssmd} command. Exit codes: 0 ok, 1 failure, 2 usage or configuration
+ * error. Errors are one line on stderr; {@code --verbose} adds the stack trace.
+ */
 @Command(
     name = "ssmd",
     mixinStandardHelpOptions = true,
     version = "ssmd 0.1.0",
-    description = "Market-data capture, archive and operations platform.")
+    description = "Market-data capture, archive and operations platform.",
+    subcommands = {
+      EnvCommand.class,
+      FeedCommand.class,
+      RunCommand.class,
+      SimCommand.class,
+      UpCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
+
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_USAGE = 2;
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Show stack traces on errors and debug logs.")
+  boolean verbose;
 
   @Override
   public void run() {
@@ -17,6 +41,39 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (used by tests). */
+  public static int execute(String... args) {
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    Logging.configureDefault(verbose);
+    CommandLine cl = commandLine();
+    return cl.execute(args);
+  }
+
+  /** The configured picocli command tree (also used by tests that parse without executing). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          boolean verbose = parseResult.hasMatchedOption("--verbose");
+          PrintWriter err = commandLine.getErr();
+          err.println("ssmd: " + Errors.describe(ex));
+          if (verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return Errors.isUsage(ex) ? EXIT_USAGE : EXIT_FAILURE;
+        });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("ssmd: " + ex.getMessage());
+          err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return EXIT_USAGE;
+        });
+    return cl;
   }
 }

@@ -1,0 +1,91 @@
+package io.ssmd.cli;
+
+import io.ssmd.config.ConfigLoader;
+import io.ssmd.config.FeedConfig;
+import io.ssmd.config.ResolvedEnvironment;
+import io.ssmd.config.SecretResolver;
+import io.ssmd.observability.HealthServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.MDC;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ssmd run <component>}: the long-running deployables. */
+@Command(
+    name = "run",
+    description = "Run a long-running component (serves /health, /ready, /metrics on --health-port).",
+    mixinStandardHelpOptions = true,
+    subcommands = {RunCommand.Connector.class})
+final class RunCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(
+      name = "connector",
+      description = "Capture a venue into the environment's transport (NATS JetStream in production).",
+      mixinStandardHelpOptions = true)
+  static final class Connector implements Callable<Integer> {
+    @Option(names = "--env", required = true, description = "Environment file or name (exchanges/environments/<env>.yaml).")
+    String env;
+
+    @Option(names = "--feed", description = "Feed file (default: exchanges/feeds/<feed>.yaml beside the environments dir).")
+    Path feed;
+
+    @Option(names = "--health-port", defaultValue = "" + HealthServer.DEFAULT_PORT, description = "Port of /health, /ready, /metrics (default: ${DEFAULT-VALUE}).")
+    int healthPort;
+
+    @Option(names = "--shard-index", description = "Override subscriptions.shard.index (e.g. from the pod ordinal).")
+    Integer shardIndex;
+
+    @Option(names = "--shard-count", description = "Override subscriptions.shard.count.")
+    Integer shardCount;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      MDC.put("component", "connector");
+      ResolvedEnvironment r = resolve(env, feed);
+      Capture capture = Capture.fromEnvironment(r, SecretResolver.system());
+      if (shardIndex != null || shardCount != null) {
+        int count = shardCount != null ? shardCount : capture.shard().count();
+        int index = shardIndex != null ? shardIndex : capture.shard().index();
+        if (index < 0 || index >= count) {
+          throw new UsageException("--shard-index must be in 0.." + (count - 1) + ", got " + index);
+        }
+        capture = new Capture(capture.env(), capture.feed(), capture.endpoint(), capture.limits(), capture.channels(),
+            capture.markets(), capture.credentials(), new io.ssmd.config.ShardConfig(index, count));
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      CaptureRuntime runtime = new CaptureRuntime(List.of(capture), l -> Transports.open(r, l), healthPort);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        runtime.close();
+        stopped.countDown();
+      }, "shutdown"));
+      runtime.start();
+      stopped.await();
+      return Main.EXIT_OK;
+    }
+  }
+
+  /** Loads the environment; with {@code --feed FILE} the feed comes from that file's directory. */
+  static ResolvedEnvironment resolve(String env, Path feedFile) {
+    if (feedFile == null) {
+      return EnvCommand.load(env, null);
+    }
+    FeedConfig feed = ConfigLoader.loadFeed(feedFile);
+    ResolvedEnvironment r = ConfigLoader.loadEnvironment(EnvCommand.envFile(env), feedFile.toAbsolutePath().getParent());
+    if (!r.feedName().equals(feed.name())) {
+      throw new UsageException("--feed " + feedFile + " is feed '" + feed.name() + "' but " + r.environmentFile()
+          + " names feed '" + r.feedName() + "'");
+    }
+    return r;
+  }
+}

@@ -1,0 +1,57 @@
+package io.ssmd.cli;
+
+import io.ssmd.config.JetStreamConfig;
+import io.ssmd.config.PublishConfig;
+import io.ssmd.config.ResolvedEnvironment;
+import io.ssmd.config.TransportConfig;
+import io.ssmd.transport.PublishListener;
+import io.ssmd.transport.Subjects;
+import io.ssmd.transport.Transport;
+import io.ssmd.transport.memory.MemoryTransport;
+import io.ssmd.transport.nats.NatsTransport;
+import io.ssmd.transport.nats.NatsTransportOptions;
+import io.ssmd.transport.nats.StreamSpec;
+import java.util.List;
+
+/** Maps an environment's {@code transport} block onto a running {@link Transport}. */
+final class Transports {
+  private Transports() {}
+
+  /** Opens the environment's transport for a connector of its feed. */
+  static Transport open(ResolvedEnvironment env, PublishListener listener) {
+    TransportConfig t = env.environment().transport();
+    return switch (t.type()) {
+      case MEMORY -> MemoryTransport.start(listener);
+      case NATS -> NatsTransport.connect(natsOptions(env), listener);
+    };
+  }
+
+  static NatsTransportOptions natsOptions(ResolvedEnvironment env) {
+    TransportConfig t = env.environment().transport();
+    PublishConfig p = t.publish();
+    if (!t.jetstream().enabled()) {
+      throw new UsageException(env.environmentFile() + ": transport.jetstream.enabled is false, but ssmd publishes only"
+          + " through JetStream (acknowledged, de-duplicated); set it to true");
+    }
+    return new NatsTransportOptions(
+        t.url().toString(),
+        env.streamName(),
+        List.of(env.subjectPrefix() + "." + Subjects.sanitize(env.feedName()) + ".json.>"),
+        p.maxInFlight(),
+        p.bufferMessages(),
+        p.ackTimeout(),
+        "ssmd-connector-" + env.feedName());
+  }
+
+  /** The stream the environment's feed publishes into (DESIGN §3). */
+  static StreamSpec streamSpec(ResolvedEnvironment env) {
+    JetStreamConfig js = env.environment().transport().jetstream();
+    return new StreamSpec(
+        env.streamName(),
+        List.of(Subjects.feedWildcard(env.subjectPrefix(), env.feedName())),
+        js.maxAge(),
+        js.replicas(),
+        js.duplicateWindow(),
+        js.maxBytes());
+  }
+}

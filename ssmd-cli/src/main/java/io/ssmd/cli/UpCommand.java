@@ -1,0 +1,176 @@
+package io.ssmd.cli;
+
+import io.ssmd.config.ConfigLoader;
+import io.ssmd.config.FeedLimits;
+import io.ssmd.config.ShardConfig;
+import io.ssmd.connector.ConnectorStatus;
+import io.ssmd.observability.HealthServer;
+import io.ssmd.sim.kalshi.KalshiAuth;
+import io.ssmd.transport.memory.MemoryTransport;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.MDC;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ssmd up}: the whole pipeline in one process on embedded defaults: simulated venues, one
+ * connector per venue, the in-process memory transport, the health server, and a live status.
+ */
+@Command(
+    name = "up",
+    description = {
+      "Run everything in one process on embedded defaults (simulated venues, memory transport); Ctrl-C stops.",
+      "Logs go to <data-dir>/logs/ssmd.log; the terminal shows a live status per feed."
+    },
+    mixinStandardHelpOptions = true)
+final class UpCommand implements Callable<Integer> {
+  static final List<String> FEEDS = List.of("kalshi", "kraken", "polymarket");
+
+  @Option(names = "--data-dir", defaultValue = "data", description = "Working data directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--feeds-dir", defaultValue = "exchanges/feeds", description = "Feed files for per-venue limits (default: ${DEFAULT-VALUE}; built-in defaults when absent).")
+  Path feedsDir;
+
+  @Option(names = "--health-port", defaultValue = "" + HealthServer.DEFAULT_PORT, description = "Port of /health, /ready, /metrics (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int healthPort;
+
+  @Option(names = "--markets", defaultValue = "10", description = "Simulated markets per venue (default: ${DEFAULT-VALUE}).")
+  int markets;
+
+  @Option(names = "--rate", defaultValue = "100", description = "Simulated data messages per second per venue (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--duration", description = "Stop by itself after this long (e.g. 30s); default: until Ctrl-C.")
+  String duration;
+
+  @Option(names = "--status-interval", defaultValue = "1s", description = "How often the status is printed (default: ${DEFAULT-VALUE}).")
+  String statusInterval;
+
+  @Override
+  public Integer call() throws Exception {
+    MDC.put("component", "up");
+    Duration runFor = duration == null ? null : io.ssmd.config.Durations.parse(duration);
+    Duration every = io.ssmd.config.Durations.parse(statusInterval);
+    if (markets < 1 || rate <= 0) {
+      throw new UsageException("--markets must be >= 1 and --rate > 0");
+    }
+    Path log = dataDir.resolve("logs").resolve("ssmd.log");
+    Logging.toFile(log, false);
+    PrintStream out = System.out;
+
+    SimulatedVenues sims = SimulatedVenues.start(
+        new SimulatedVenues.Options("127.0.0.1", 0, 0, 0, markets, rate, dataDir.resolve("sim").resolve("kalshi")));
+    CaptureRuntime runtime;
+    try {
+      List<Capture> captures = new ArrayList<>();
+      for (String feed : FEEDS) {
+        captures.add(new Capture("local", feed, sims.server(feed).wsUri(), limits(feed), List.of(), sims.markets(feed),
+            feed.equals("kalshi")
+                ? new Capture.Credentials(sims.kalshiKey().keyId(), KalshiAuth.pkcs8Pem(sims.kalshiKey().privateKey()))
+                : null,
+            ShardConfig.DEFAULTS));
+      }
+      runtime = new CaptureRuntime(captures, MemoryTransport::start, healthPort);
+    } catch (RuntimeException e) {
+      sims.close();
+      throw e;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        done.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    runtime.start();
+    out.printf("ssmd up: %d simulated venues, memory transport, /health /ready /metrics on http://127.0.0.1:%d, logs %s%n",
+        FEEDS.size(), runtime.healthPort(), log);
+    StatusPrinter printer = new StatusPrinter(out, System.console() != null);
+    long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
+    try {
+      while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+        printer.print(runtime.status());
+      }
+    } finally {
+      printer.finish(runtime.status());
+      runtime.close();
+      sims.close();
+      out.println("ssmd up: stopped");
+      done.countDown();
+    }
+    if (runFor != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // already shutting down: the hook is running and waits for 'done'
+      }
+    }
+    return Main.EXIT_OK;
+  }
+
+  private FeedLimits limits(String feed) {
+    Path f = feedsDir.resolve(feed + ".yaml");
+    return Files.isRegularFile(f) ? ConfigLoader.loadFeed(f).limits() : FeedLimits.DEFAULTS;
+  }
+
+  /** Compact live status: messages/s per feed, connections, reconnects, gaps, resyncs. */
+  static final class StatusPrinter {
+    private final PrintStream out;
+    private final boolean tty;
+    private final Map<String, long[]> last = new HashMap<>();
+
+    StatusPrinter(PrintStream out, boolean tty) {
+      this.out = out;
+      this.tty = tty;
+    }
+
+    void print(List<ConnectorStatus> statuses) {
+      String line = line(statuses);
+      if (tty) {
+        out.print("\r\033[K" + line);
+        out.flush();
+      } else {
+        out.println(line);
+      }
+    }
+
+    void finish(List<ConnectorStatus> statuses) {
+      if (tty) {
+        out.println();
+      }
+      long total = statuses.stream().mapToLong(ConnectorStatus::messagesPublished).sum();
+      out.println("total published: " + total + " (" + String.join(", ",
+          statuses.stream().map(s -> s.feed() + " " + s.messagesPublished()).toList()) + ")");
+    }
+
+    String line(List<ConnectorStatus> statuses) {
+      long now = System.nanoTime();
+      List<String> parts = new ArrayList<>();
+      for (ConnectorStatus s : statuses) {
+        long published = s.messagesPublished();
+        long[] prev = last.put(s.feed(), new long[] {published, now});
+        double rate = prev == null || now == prev[1] ? 0 : (published - prev[0]) * 1e9 / (now - prev[1]);
+        parts.add(String.format("%s %,.0f msg/s conn %d/%d reconn %d gaps %d resyncs %d%s",
+            s.feed(), rate, s.connectedCount(), s.connections().size(), s.reconnects(), s.gaps(), s.resyncs(),
+            s.ready() ? "" : " (not ready)"));
+      }
+      return String.join(" | ", parts);
+    }
+  }
+}
