@@ -88,8 +88,15 @@ final class KalshiSession implements VenueSession {
 
   // ------------------------------------------------------------------ commands
 
-  @Override
-  public void subscribe(List<String> markets) {
+  /**
+   * Subscribes the market-independent lifecycle channels on the primary connection. Called when the
+   * connection opens, because the connector's primary shard may carry no markets at all.
+   */
+  void start() {
+    subscribeGlobals();
+  }
+
+  private void subscribeGlobals() {
     if (ctx.primary() && !globalsRequested && !options.globalChannels().isEmpty()) {
       // lifecycle channels take no tickers and carry every market: one connection only
       globalsRequested = true;
@@ -98,6 +105,11 @@ final class KalshiSession implements VenueSession {
       long id = command("subscribe", params);
       pending.put(id, new Pending(Kind.GLOBAL, options.globalChannels(), List.of(), -1));
     }
+  }
+
+  @Override
+  public void subscribe(List<String> markets) {
+    subscribeGlobals();
     List<String> fresh = new ArrayList<>();
     for (String m : markets) {
       if (m != null && !m.isBlank() && wanted.add(m)) {

@@ -73,8 +73,11 @@ public final class KalshiVenue implements Venue {
     return KeepAlive.frames(options.pingInterval());
   }
 
+  /** A session for a new connection; the primary one subscribes the lifecycle channels at once. */
   @Override
   public VenueSession open(SessionContext context) {
-    return new KalshiSession(options, context);
+    KalshiSession session = new KalshiSession(options, context);
+    session.start();
+    return session;
   }
 }

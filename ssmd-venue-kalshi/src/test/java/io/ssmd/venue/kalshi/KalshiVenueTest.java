@@ -65,6 +65,19 @@ class KalshiVenueTest {
   }
 
   @Test
+  void thePrimaryConnectionSubscribesLifecycleWhenItOpensOthersWaitForMarkets() throws Exception {
+    KalshiVenue v = new KalshiVenue(KalshiVenueOptions.defaults("k", "p"));
+    RecordingContext primary = new RecordingContext(true);
+    v.open(primary).subscribe(List.of("A"));
+    assertThat(primary.commands()).hasSize(2);
+    assertThat(primary.commands().get(0).toString())
+        .isEqualTo("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"market_lifecycle_v2\"]}}");
+    RecordingContext other = new RecordingContext(false);
+    v.open(other);
+    assertThat(other.sent).isEmpty();
+  }
+
+  @Test
   void validatesOptionsNamingEveryProblem() {
     assertThatThrownBy(() -> KalshiVenueOptions.defaults("k", "p").withChannels(List.of("ticker", "fills"), List.of("event_lifecycle")))
         .isInstanceOf(IllegalArgumentException.class)
