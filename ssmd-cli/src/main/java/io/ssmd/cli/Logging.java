@@ -20,10 +20,32 @@ import org.slf4j.LoggerFactory;
 final class Logging {
   private Logging() {}
 
-  static void configureDefault(boolean verbose) {
+  private static volatile String component = "cli";
+
+  /** JSON lines on stdout; {@code component} names the process in every line. */
+  static void configureDefault(boolean verbose, String component) {
+    Logging.component = component;
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setTarget("System.out");
     install(console, verbose);
+  }
+
+  /**
+   * The component a command line runs: {@code run connector} → connector, {@code up} → up,
+   * {@code sim} → sim, anything else → cli.
+   */
+  static String componentOf(String... args) {
+    java.util.List<String> words = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).toList();
+    if (words.isEmpty()) {
+      return "cli";
+    }
+    if (words.get(0).equals("run") && words.size() > 1) {
+      return words.get(1);
+    }
+    return switch (words.get(0)) {
+      case "up", "sim" -> words.get(0);
+      default -> "cli";
+    };
   }
 
   /** Sends logs to {@code file} (appending), e.g. {@code ./data/logs/ssmd.log} for {@code ssmd up}. */
@@ -47,6 +69,7 @@ final class Logging {
     JsonLayout layout = new JsonLayout();
     layout.setContext(ctx);
     layout.setIncludeStack(verbose);
+    layout.setComponent(component);
     layout.start();
     LayoutWrappingEncoder<ILoggingEvent> enc = new LayoutWrappingEncoder<>();
     enc.setContext(ctx);

@@ -47,7 +47,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code (used by tests). */
   public static int execute(String... args) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
-    Logging.configureDefault(verbose);
+    Logging.configureDefault(verbose, Logging.componentOf(args));
     CommandLine cl = commandLine();
     return cl.execute(args);
   }

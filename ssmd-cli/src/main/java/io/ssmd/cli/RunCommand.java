@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,7 +50,6 @@ final class RunCommand implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      MDC.put("component", "connector");
       ResolvedEnvironment r = resolve(env, feed);
       Capture capture = Capture.fromEnvironment(r, SecretResolver.system());
       if (shardIndex != null || shardCount != null) {

@@ -4,7 +4,6 @@ import io.ssmd.sim.SimServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +40,6 @@ final class SimCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MDC.put("component", "sim");
     if (markets < 1 || rate <= 0) {
       throw new UsageException("--markets must be >= 1 and --rate > 0");
     }

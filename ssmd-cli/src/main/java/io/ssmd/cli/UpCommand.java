@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +58,6 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MDC.put("component", "up");
     Duration runFor = duration == null ? null : io.ssmd.config.Durations.parse(duration);
     Duration every = io.ssmd.config.Durations.parse(statusInterval);
     if (markets < 1 || rate <= 0) {

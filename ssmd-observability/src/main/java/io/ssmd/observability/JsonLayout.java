@@ -29,7 +29,9 @@ import org.slf4j.event.KeyValuePair;
  *
  * <ul>
  *   <li>{@code level} lower case; {@code ts} UTC ISO-8601 with milliseconds;
- *   <li>{@code component} from the MDC key {@code component}, else the logger's short name;
+ *   <li>{@code component} from the MDC key {@code component}, else the process-wide {@link
+ *       #setComponent component} (MDC does not follow work onto other threads), else the logger's
+ *       short name;
  *   <li>{@code msg} the formatted message;
  *   <li>SLF4J 2 key-value pairs and the other MDC entries as top-level fields (numbers and booleans
  *       keep their JSON type); a key clashing with a fixed field is written with a leading {@code _};
@@ -50,6 +52,16 @@ public class JsonLayout extends LayoutBase<ILoggingEvent> {
   private static final JsonFactory JSON = new JsonFactory();
 
   private boolean includeStack;
+  private String component;
+
+  /** The component this process runs ({@code connector}, {@code sim}, ...), for events without one in the MDC. */
+  public void setComponent(String component) {
+    this.component = component;
+  }
+
+  public String getComponent() {
+    return component;
+  }
 
   /** Always include the full stack trace of a throwable, whatever the level. */
   public void setIncludeStack(boolean includeStack) {
@@ -73,8 +85,10 @@ public class JsonLayout extends LayoutBase<ILoggingEvent> {
       json.writeStringField("level", event.getLevel().toString().toLowerCase(Locale.ROOT));
       json.writeStringField("ts", TS.format(event.getInstant()));
       Map<String, String> mdc = event.getMDCPropertyMap();
-      String component = mdc == null ? null : mdc.get(COMPONENT_KEY);
-      json.writeStringField(COMPONENT_KEY, component != null ? component : shortName(event.getLoggerName()));
+      String fromMdc = mdc == null ? null : mdc.get(COMPONENT_KEY);
+      json.writeStringField(
+          COMPONENT_KEY,
+          fromMdc != null ? fromMdc : component != null ? component : shortName(event.getLoggerName()));
       json.writeStringField("msg", event.getFormattedMessage());
       Set<String> written = new HashSet<>(RESERVED);
       List<KeyValuePair> pairs = event.getKeyValuePairs();

@@ -1,0 +1,205 @@
+package io.ssmd.systemtest;
+
+import static io.ssmd.systemtest.CaptureEndToEndIT.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.ssmd.sim.Journal;
+import io.ssmd.sim.SimServer;
+import io.ssmd.sim.kraken.KrakenSim;
+import io.ssmd.sim.kraken.KrakenSimOptions;
+import io.ssmd.testkit.FreePorts;
+import io.ssmd.testkit.NatsServerProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production commands as separate processes, as an operator runs them: {@code ssmd env apply}
+ * then {@code ssmd run connector --feed … --env …} against a simulated venue and a real
+ * nats-server; health, readiness, metrics and JSON logs; clean stop on SIGTERM; and the exit codes
+ * and one-line errors of a missing stream and a broken environment file.
+ */
+@Timeout(120)
+class RunConnectorProcessIT {
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Path FEED = REPO.resolve("exchanges/feeds/kraken.yaml");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+  private final List<Process> processes = new ArrayList<>();
+  private NatsServerProcess nats;
+  private SimServer sim;
+
+  @BeforeEach
+  void start() throws Exception {
+    nats = NatsServerProcess.start();
+    sim = new SimServer(new KrakenSim(KrakenSimOptions.defaults().withMarkets(3).withMessagesPerSecond(100), new Journal(0), scheduler),
+        "127.0.0.1", 0, 1 << 20).start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Process p : processes) {
+      p.destroyForcibly();
+    }
+    sim.close();
+    nats.close();
+    scheduler.shutdownNow();
+  }
+
+  private Path env(String name, String extra) throws IOException {
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, """
+        name: %s
+        feed: kraken
+        schema: v2
+        endpoint: %s
+        transport:
+          type: nats
+          url: %s
+          subject_prefix: %s
+          jetstream: {max_age: 1h, duplicate_window: 2m}
+        subscriptions:
+          markets: [BTC/USD, ETH/USD, SOL/USD]
+        %s""".formatted(name, sim.wsUri(), nats.url(), name.replace("-", ""), extra));
+    return file;
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private Process spawn(Path out, Path err, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+        REPO.resolve("ssmd-cli/target/ssmd-cli.jar") + ":" + REPO.resolve("ssmd-cli/target/lib") + "/*",
+        "io.ssmd.cli.Main"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    processes.add(p);
+    return p;
+  }
+
+  private Result run(String... args) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = spawn(out, err, args);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  void envApplyThenRunConnectorCapturesIntoJetStreamAndStopsCleanly() throws Exception {
+    Path env = env("kraken-it", "");
+    String feedsDir = "--feeds-dir=" + FEED.getParent();
+
+    Result dry = run("env", "apply", env.toString(), feedsDir, "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("stream KRAKENIT_KRAKEN: would create");
+    Result created = run("env", "apply", env.toString(), feedsDir);
+    assertThat(created.out()).contains("stream KRAKENIT_KRAKEN: created");
+    Result again = run("env", "apply", env.toString(), feedsDir);
+    assertThat(again.exit()).isZero();
+    assertThat(again.out()).contains("stream KRAKENIT_KRAKEN: unchanged");
+
+    int port = FreePorts.pick();
+    Path out = dir.resolve("connector.out");
+    Path err = dir.resolve("connector.err");
+    Process connector = spawn(out, err, "run", "connector", "--feed", FEED.toString(), "--env", env.toString(),
+        "--health-port", String.valueOf(port));
+    HttpClient http = HttpClient.newHttpClient();
+    await("/ready answers 200", () -> status(http, port, "/ready") == 200);
+    assertThat(status(http, port, "/health")).isEqualTo(200);
+    await("published messages in /metrics", () -> publishedInMetrics(http, port) > 20);
+    String metrics = body(http, port, "/metrics");
+    assertThat(metrics).contains("ssmd_connector_lag_seconds{feed=\"kraken\"}")
+        .contains("ssmd_connector_errors_total{error_type=\"malformed\",feed=\"kraken\"} 0.0");
+
+    try (Connection nc = Nats.connect(nats.url())) {
+      long stored = nc.jetStreamManagement().getStreamInfo("KRAKENIT_KRAKEN").getStreamState().getMsgCount();
+      assertThat(stored).isGreaterThan(20);
+    }
+
+    connector.destroy(); // SIGTERM: the shutdown hook closes sockets and flushes the transport
+    assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(connector.exitValue()).isIn(0, 143);
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(lines).isNotEmpty();
+    List<JsonNode> logs = new ArrayList<>();
+    for (String line : lines) {
+      logs.add(JSON.readTree(line)); // every stdout line is one JSON object
+    }
+    assertThat(logs).allSatisfy(l -> {
+      assertThat(l.path("level").asText()).isNotEmpty();
+      assertThat(l.path("ts").asText()).endsWith("Z");
+      assertThat(l.path("component").asText()).isEqualTo("connector");
+    });
+    assertThat(logs).anySatisfy(l -> assertThat(l.path("msg").asText()).isEqualTo("connected to kraken"));
+  }
+
+  @Test
+  void aStreamThatDoesNotExistStopsTheConnectorWithOneClearLine() throws Exception {
+    Path env = env("kraken-noapply", "");
+    Result r = run("run", "connector", "--feed", FEED.toString(), "--env", env.toString(), "--health-port", "0");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("KRAKENNOAPPLY_KRAKEN").contains("ssmd env apply").doesNotContain("Exception");
+  }
+
+  @Test
+  void aBrokenEnvironmentFileExitsWithTwoNamingFileLineAndKey() throws Exception {
+    Path env = env("kraken-bad", "transprot: {type: nats}\n");
+    Result r = run("env", "validate", env.toString(), "--feeds-dir=" + FEED.getParent());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(env + ":12:1").contains("transprot").doesNotContain("at io.ssmd");
+    Result run = run("run", "connector", "--feed", FEED.toString(), "--env", env.toString(), "--health-port", "0");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("transprot");
+  }
+
+  private static int status(HttpClient http, int port, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String body(HttpClient http, int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static double publishedInMetrics(HttpClient http, int port) {
+    try {
+      return body(http, port, "/metrics").lines()
+          .filter(l -> l.startsWith("ssmd_connector_messages_published_total{feed=\"kraken\"}"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .findFirst().orElse(0);
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+}
