@@ -308,6 +308,24 @@ class KalshiSimIT {
   }
 
   @Test
+  void useYesPriceQuotesTheNoLadderOnTheYesLeg() throws Exception {
+    // a quiet venue, so both snapshots see the same book
+    KalshiSim quiet = new KalshiSim(KalshiSimOptions.defaults(Map.of(KEY.keyId(), KEY.publicKey())).withMessagesPerSecond(0), new Journal(100), scheduler);
+    try (SimServer s = new SimServer(quiet, "127.0.0.1", 0, 1 << 20).start();
+        WsClient plain = new WsClient(s.wsUri(), KEY.keyId(), KEY.privateKey());
+        WsClient yes = new WsClient(s.wsUri(), KEY.keyId(), KEY.privateKey())) {
+      plain.command("subscribe", "{\"channels\":[\"orderbook_delta\"],\"market_ticker\":\"SIM-MKT-006\",\"use_yes_price\":false}");
+      yes.command("subscribe", "{\"channels\":[\"orderbook_delta\"],\"market_ticker\":\"SIM-MKT-006\",\"use_yes_price\":true}");
+      JsonNode a = plain.await(n -> n.path("type").asText().equals("orderbook_snapshot"));
+      JsonNode b = yes.await(n -> n.path("type").asText().equals("orderbook_snapshot"));
+      assertThat(b.at("/msg/yes_dollars_fp")).isEqualTo(a.at("/msg/yes_dollars_fp"));
+      java.math.BigDecimal noPlain = new java.math.BigDecimal(a.at("/msg/no_dollars_fp/0/0").asText());
+      java.math.BigDecimal noYes = new java.math.BigDecimal(b.at("/msg/no_dollars_fp/0/0").asText());
+      assertThat(noPlain.add(noYes)).isEqualByComparingTo("1");
+    }
+  }
+
+  @Test
   void sendsInitialTickerSnapshotsAndNothingForUnsubscribedMarkets() throws Exception {
     try (WsClient c = client()) {
       c.command("subscribe", "{\"channels\":[\"ticker\"],\"market_tickers\":[\"SIM-MKT-007\"],\"send_initial_snapshot\":true}");
