@@ -40,8 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class RunConnectorProcessIT {
-  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private static final Path FEED = REPO.resolve("exchanges/feeds/kraken.yaml");
+  private static final Path FEED = Ssmd.REPO.resolve("exchanges/feeds/kraken.yaml");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -85,25 +84,14 @@ class RunConnectorProcessIT {
     return file;
   }
 
-  private record Result(int exit, String out, String err) {}
-
   private Process spawn(Path out, Path err, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-        REPO.resolve("ssmd-cli/target/ssmd-cli.jar") + ":" + REPO.resolve("ssmd-cli/target/lib") + "/*",
-        "io.ssmd.cli.Main"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = Ssmd.spawn(dir, out, err, null, args);
     processes.add(p);
     return p;
   }
 
-  private Result run(String... args) throws Exception {
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = spawn(out, err, args);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  private Ssmd.Result run(String... args) throws Exception {
+    return Ssmd.run(dir, null, args);
   }
 
   @Test
@@ -111,12 +99,12 @@ class RunConnectorProcessIT {
     Path env = env("kraken-it", "");
     String feedsDir = "--feeds-dir=" + FEED.getParent();
 
-    Result dry = run("env", "apply", env.toString(), feedsDir, "--dry-run");
+    Ssmd.Result dry = run("env", "apply", env.toString(), feedsDir, "--dry-run");
     assertThat(dry.exit()).as(dry.err()).isZero();
     assertThat(dry.out()).contains("stream KRAKENIT_KRAKEN: would create");
-    Result created = run("env", "apply", env.toString(), feedsDir);
+    Ssmd.Result created = run("env", "apply", env.toString(), feedsDir);
     assertThat(created.out()).contains("stream KRAKENIT_KRAKEN: created");
-    Result again = run("env", "apply", env.toString(), feedsDir);
+    Ssmd.Result again = run("env", "apply", env.toString(), feedsDir);
     assertThat(again.exit()).isZero();
     assertThat(again.out()).contains("stream KRAKENIT_KRAKEN: unchanged");
 
@@ -158,7 +146,7 @@ class RunConnectorProcessIT {
   @Test
   void aStreamThatDoesNotExistStopsTheConnectorWithOneClearLine() throws Exception {
     Path env = env("kraken-noapply", "");
-    Result r = run("run", "connector", "--feed", FEED.toString(), "--env", env.toString(), "--health-port", "0");
+    Ssmd.Result r = run("run", "connector", "--feed", FEED.toString(), "--env", env.toString(), "--health-port", "0");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).contains("KRAKENNOAPPLY_KRAKEN").contains("ssmd env apply").doesNotContain("Exception");
@@ -167,10 +155,10 @@ class RunConnectorProcessIT {
   @Test
   void aBrokenEnvironmentFileExitsWithTwoNamingFileLineAndKey() throws Exception {
     Path env = env("kraken-bad", "transprot: {type: nats}\n");
-    Result r = run("env", "validate", env.toString(), "--feeds-dir=" + FEED.getParent());
+    Ssmd.Result r = run("env", "validate", env.toString(), "--feeds-dir=" + FEED.getParent());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains(env + ":12:1").contains("transprot").doesNotContain("at io.ssmd");
-    Result run = run("run", "connector", "--feed", FEED.toString(), "--env", env.toString(), "--health-port", "0");
+    Ssmd.Result run = run("run", "connector", "--feed", FEED.toString(), "--env", env.toString(), "--health-port", "0");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("transprot");
   }
