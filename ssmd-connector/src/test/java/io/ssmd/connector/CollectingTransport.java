@@ -10,14 +10,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** Collects published envelopes and acknowledges them at once, like a broker that never fails. */
-final class CollectingTransport implements Transport {
-  final List<Envelope> published = new CopyOnWriteArrayList<>();
+/**
+ * Collects published envelopes and acknowledges them at once, like a broker that never fails.
+ * Shared with the venue modules' connector tests through this module's test-jar.
+ */
+public final class CollectingTransport implements Transport {
+  public final List<Envelope> published = new CopyOnWriteArrayList<>();
   private final PublishListener listener;
   private final AtomicLong seq = new AtomicLong();
-  volatile boolean flushed;
+  public volatile boolean flushed;
 
-  CollectingTransport(PublishListener listener) {
+  public CollectingTransport(PublishListener listener) {
     this.listener = listener;
   }
 

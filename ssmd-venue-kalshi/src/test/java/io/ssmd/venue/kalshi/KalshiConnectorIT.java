@@ -1,5 +1,6 @@
 package io.ssmd.venue.kalshi;
 
+import io.ssmd.connector.CollectingTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -38,47 +39,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class KalshiConnectorIT {
   private static final KalshiAuth.DevKey KEY = KalshiAuth.generate();
-
-  /** Collects published envelopes and acknowledges them at once. */
-  static final class CollectingTransport implements Transport {
-    final List<Envelope> published = new CopyOnWriteArrayList<>();
-    private final PublishListener listener;
-    private final AtomicLong seq = new AtomicLong();
-
-    CollectingTransport(PublishListener listener) {
-      this.listener = listener;
-    }
-
-    @Override
-    public boolean publish(Envelope envelope) {
-      published.add(envelope);
-      listener.acked(envelope, seq.incrementAndGet(), false);
-      return true;
-    }
-
-    @Override
-    public AutoCloseable subscribe(String subjectPattern, long startSeq, Consumer<Delivered> handler) {
-      throw new UnsupportedOperationException("publish-only test transport");
-    }
-
-    @Override
-    public boolean flush(Duration timeout) {
-      return true;
-    }
-
-    @Override
-    public long pending() {
-      return 0;
-    }
-
-    @Override
-    public boolean connected() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
-  }
 
   private ScheduledExecutorService scheduler;
   private KalshiSim sim;

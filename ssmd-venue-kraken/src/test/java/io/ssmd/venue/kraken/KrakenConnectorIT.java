@@ -1,5 +1,6 @@
 package io.ssmd.venue.kraken;
 
+import io.ssmd.connector.CollectingTransport;
 import static io.ssmd.venue.kraken.KrakenSessionIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 

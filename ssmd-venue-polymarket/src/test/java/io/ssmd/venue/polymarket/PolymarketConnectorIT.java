@@ -1,5 +1,6 @@
 package io.ssmd.venue.polymarket;
 
+import io.ssmd.connector.CollectingTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
