@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -104,6 +105,8 @@ public final class NatsTransport implements Transport {
     final long order;
     int attempts;
     int rejections;
+    /** System.nanoTime() of the current attempt: the publisher loop times out the oldest attempts itself. */
+    long sentAtNanos;
 
     InFlight(Envelope envelope, long order) {
       this.envelope = envelope;
@@ -404,6 +407,25 @@ public final class NatsTransport implements Transport {
             retry.add(c.flight);
           }
         }
+        // Ack timeouts, oldest first: in-flight entries are in send order, so the scan stops at the
+        // first one still within its deadline. (A timer per message would cost a scheduled task
+        // per publish; the late ack of a timed-out attempt is ignored by the attempt check above.)
+        long ackTimeoutNanos = options.ackTimeout().toNanos();
+        if (!inFlight.isEmpty()) {
+          long now = System.nanoTime();
+          var it = inFlight.iterator();
+          while (it.hasNext()) {
+            InFlight f = it.next();
+            if (now - f.sentAtNanos < ackTimeoutNanos) {
+              break;
+            }
+            it.remove();
+            if (onFailure(f, new TimeoutException("no JetStream ack within " + options.ackTimeout()))) {
+              failures++;
+              retry.add(f);
+            }
+          }
+        }
         if (resendInFlight) {
           resendInFlight = false;
           retry.addAll(inFlight);
@@ -443,6 +465,10 @@ public final class NatsTransport implements Transport {
           idle = true;
           if (completions.isEmpty() && !resendInFlight && !stopping) {
             long wait = IDLE_PARK_NANOS;
+            if (!inFlight.isEmpty()) {
+              long untilTimeout = inFlight.iterator().next().sentAtNanos + ackTimeoutNanos - System.nanoTime();
+              wait = Math.max(1, Math.min(wait, untilTimeout));
+            }
             long untilBackoff = backoffUntil - System.nanoTime();
             if (untilBackoff > 0) {
               wait = Math.min(wait, untilBackoff);
@@ -481,15 +507,14 @@ public final class NatsTransport implements Transport {
     headers.put(Headers.SHARD, Integer.toString(e.shard()));
     Message msg = NatsMessage.builder().subject(e.subject()).headers(headers).data(e.payload()).build();
     CompletableFuture<PublishAck> future;
+    f.sentAtNanos = System.nanoTime();
     try {
       future = js.publishAsync(msg, publishOptions);
     } catch (RuntimeException ex) {
       LOG.debug("publishAsync refused {}: {}", e.subject(), ex.toString());
       return false;
     }
-    future
-        .orTimeout(options.ackTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .whenComplete(
+    future.whenComplete(
             (ack, err) -> {
               completions.add(new Completion(f, attempt, ack, err));
               if (idle) {
