@@ -55,7 +55,21 @@ public final class StreamAdmin implements AutoCloseable {
 
   /** Connects to {@code url} for administration; {@link #close()} closes that connection. */
   public static StreamAdmin connect(String url) {
-    Options options = new Options.Builder().server(url).connectionName("ssmd-admin").noReconnect().build();
+    // jnats reports connect failures through its error listener (java.util.logging by default) as
+    // well as by the exception; the exception below already says it, so the listener only debugs.
+    Options options = new Options.Builder().server(url).connectionName("ssmd-admin").noReconnect()
+        .errorListener(new io.nats.client.ErrorListener() {
+          @Override
+          public void errorOccurred(io.nats.client.Connection conn, String error) {
+            LOG.debug("nats admin connection error: {}", error);
+          }
+
+          @Override
+          public void exceptionOccurred(io.nats.client.Connection conn, Exception exp) {
+            LOG.debug("nats admin connection exception: {}", exp.toString());
+          }
+        })
+        .build();
     try {
       return new StreamAdmin(Nats.connect(options), true);
     } catch (IOException e) {
