@@ -203,7 +203,7 @@ public final class ArchiveQuery implements AutoCloseable {
     ArchiveReader reader = ArchiveReader.open(archiveRoot, feed, date);
     String prefix = "norm_" + rawView(feed).substring(4);
     try (DayStager stager = new DayStager(conn.unwrap(DuckDBConnection.class), prefix, feed, normalizers.get(feed))) {
-      reader.forEach(stager::accept);
+      NormalizePipeline.run(reader, stager, ParquetExporter.workers());
       stager.finish();
       for (ExportKind k : ExportKind.values()) {
         parts.get(k).add(stager.select(k));

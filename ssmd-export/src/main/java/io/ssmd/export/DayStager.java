@@ -33,6 +33,7 @@ import org.duckdb.DuckDBConnection;
  */
 final class DayStager implements AutoCloseable {
   static final int MAX_EXAMPLES = 3;
+  static final String NORMALIZER_ERROR = "normalizer_error";
   private static final int MAX_FRAME_CHARS = 200;
   private static final int MAX_DETAIL_CHARS = 300;
   private static final ExportKind[] KINDS = ExportKind.values();
@@ -83,15 +84,29 @@ final class DayStager implements AutoCloseable {
 
   /** Normalizes one line and appends its rows; every line ends up counted exactly once. */
   void accept(ArchiveLine line) {
-    linesRead++;
-    Normalized n;
+    record(line, normalize(normalizer, line));
+  }
+
+  /**
+   * What {@code normalizer} makes of a line; thread-safe when the normalizer is (the contract says
+   * pure). A normalizer that throws despite its contract rejects the line as {@code
+   * normalizer_error} instead of ending the export.
+   */
+  static Normalized normalize(Normalizer normalizer, ArchiveLine line) {
     try {
-      n = normalizer.normalize(line.frame(), line.receivedAtMicros(), line.natsSeq());
+      return normalizer.normalize(line.frame(), line.receivedAtMicros(), line.natsSeq());
     } catch (RuntimeException e) {
-      // the Normalizer contract says it never throws; one that does must not end the export
-      reject("normalizer_error", e.getClass().getSimpleName() + ": " + e.getMessage(), line);
-      return;
+      return new Normalized.Rejected(NORMALIZER_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  Normalizer normalizer() {
+    return normalizer;
+  }
+
+  /** Appends the rows of a line normalized elsewhere ({@link #normalize}); lines must come in capture order. */
+  void record(ArchiveLine line, Normalized n) {
+    linesRead++;
     switch (n) {
       case Normalized.Skipped s -> skip(s.reason() == null || s.reason().isBlank() ? "unspecified" : s.reason());
       case Normalized.Rejected r -> reject(r.reason() == null || r.reason().isBlank() ? "unspecified" : r.reason(), r.detail(), line);

@@ -126,8 +126,10 @@ public final class ParquetExporter {
       problems.add(new ExportManifest.ArchiveProblem("", 0, "no archive files for " + feed + " " + date + " under " + archiveRoot));
     }
     try (Connection c = openDuckDb(scratch); DayStager stager = new DayStager(c.unwrap(DuckDBConnection.class), "stg", feed, normalizer)) {
-      reader.forEach(stager::accept);
+      long t0 = System.nanoTime();
+      NormalizePipeline.run(reader, stager, workers());
       stager.finish();
+      long t1 = System.nanoTime();
       for (ArchiveReader.Problem p : reader.problems()) {
         problems.add(new ExportManifest.ArchiveProblem(p.file(), p.line(), p.what()));
       }
@@ -140,6 +142,7 @@ public final class ParquetExporter {
           outputs.add(new ExportManifest.OutputFile(k.fileName(), k.table(), rows.get(k), Files.size(tmp), sha256(tmp)));
         }
       }
+      LOG.debug("{} {}: read and normalize {} ms, write Parquet {} ms", feed, date, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
       ExportManifest manifest = new ExportManifest(feed, date.toString(), "parquet", ExportManifest.FORMAT_VERSION,
           Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), inputs, stager.linesRead(), stager.linesWithRows(),
           stager.linesSkipped(), stager.skippedByReason(), stager.linesRejected(), stager.rejectedByReason(), problems,
@@ -166,6 +169,11 @@ public final class ParquetExporter {
     }
     normalizedStore.put(feed + "/" + date + "/" + ExportManifest.FILE_NAME, dayOut.resolve(ExportManifest.FILE_NAME));
     LOG.info("uploaded export of {} {} to {}", feed, date, normalizedStore.describe());
+  }
+
+  /** Normalizer threads: the reader and the appender each take a core of their own where there are enough. */
+  static int workers() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() - 2);
   }
 
   /** An in-memory DuckDB that spills to {@code scratch} when a day does not fit in memory. */
