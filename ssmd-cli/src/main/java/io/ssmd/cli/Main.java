@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       SimCommand.class,
       UpCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
