@@ -266,22 +266,6 @@ class ParquetExporterIT {
     assertThat(m.accountsForEveryLine()).isTrue();
   }
 
-  @Test
-  void uploadsEveryFileAndTheManifestToTheNormalizedStore() throws Exception {
-    Path root = tmp.resolve("archive");
-    writeMixedDay(root);
-    DirectoryStore store = new DirectoryStore(tmp.resolve("bucket"));
-    ExportManifest m = new ParquetExporter(Map.of(FEED, new TestNormalizer(FEED)), store).export(root, FEED, DATE, tmp.resolve("export"));
-
-    String prefix = FEED + "/" + DATE + "/";
-    assertThat(store.list(prefix)).extracting(o -> o.key().substring(prefix.length()))
-        .containsExactlyInAnyOrder("book_delta.parquet", "book_snapshot.parquet", "export-manifest.json", "lifecycle.parquet", "quote.parquet",
-            "trade.parquet");
-    for (ExportManifest.OutputFile f : m.files()) {
-      assertThat(store.head(prefix + f.name())).hasValueSatisfying(o -> assertThat(o.sha256()).isEqualTo(f.sha256()));
-    }
-  }
-
   static long micros(LocalDateTime ts) {
     return ts.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + ts.getNano() / 1000;
   }
