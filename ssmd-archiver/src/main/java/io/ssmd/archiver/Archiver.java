@@ -85,6 +85,8 @@ public final class Archiver implements AutoCloseable {
   private volatile boolean running;
   private volatile String lastError;
   private volatile String writeFailure;
+  /** Sequence the consumer was (or is to be) restarted at after a jump, -1 when none. */
+  private volatile long repositionAt = -1;
   private Connection connection;
   private JetStreamManagement jsm;
   private JetStreamSubscription subscription;
@@ -265,35 +267,43 @@ public final class Archiver implements AutoCloseable {
       }
       long delivered = info.getDelivered().getStreamSequence();
       long ackFloor = info.getAckFloor().getStreamSequence();
-      if (last >= 0 && delivered > last) {
+      if (ackFloor > last) {
+        if (last >= 0) {
+          LOG.warn("consumer {} acknowledged up to sequence {} but the local archive ends at {} (archive directory replaced?); "
+              + "continuing after {}, the difference is recorded as a gap", options.durable(), ackFloor, last, ackFloor);
+        }
+        last = ackFloor;
+      }
+      if (delivered > last) {
         // Messages delivered but never written are redelivered only after the ack wait, behind
         // newer ones, and would then look like duplicates; restart the consumer right after the
-        // archive's last sequence so they come back first.
+        // last sequence known to be archived so they come back first.
         LOG.info("consumer {} had delivered up to sequence {} but the archive ends at {}; recreating it at {}",
             options.durable(), delivered, last, last + 1);
         jsm.deleteConsumer(options.stream(), options.durable());
         info = null;
-      } else if (last >= 0 && ackFloor > last) {
-        LOG.warn("consumer {} acknowledged up to sequence {} but the local archive ends at {} (archive directory replaced?); "
-            + "continuing after {}, the difference is recorded as a gap", options.durable(), ackFloor, last, ackFloor);
       }
     }
     if (info == null) {
-      ConsumerConfiguration.Builder b = ConsumerConfiguration.builder()
-          .durable(options.durable())
-          .filterSubject(options.filter())
-          .ackPolicy(AckPolicy.Explicit)
-          .ackWait(ACK_WAIT)
-          .maxAckPending(Math.max(1000, options.batchSize() * 4L));
-      if (last >= 0) {
-        b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(last + 1);
-      } else {
-        b.deliverPolicy(DeliverPolicy.All);
-      }
-      jsm.addOrUpdateConsumer(options.stream(), b.build());
-      LOG.info("created consumer {} on stream {} (filter {}, from {})", options.durable(), options.stream(), options.filter(),
-          last >= 0 ? "sequence " + (last + 1) : "the start of the stream");
+      createConsumer(last);
     }
+  }
+
+  private void createConsumer(long last) throws IOException, JetStreamApiException {
+    ConsumerConfiguration.Builder b = ConsumerConfiguration.builder()
+        .durable(options.durable())
+        .filterSubject(options.filter())
+        .ackPolicy(AckPolicy.Explicit)
+        .ackWait(ACK_WAIT)
+        .maxAckPending(Math.max(1000, options.batchSize() * 4L));
+    if (last >= 0) {
+      b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(last + 1);
+    } else {
+      b.deliverPolicy(DeliverPolicy.All);
+    }
+    jsm.addOrUpdateConsumer(options.stream(), b.build());
+    LOG.info("created consumer {} on stream {} (filter {}, from {})", options.durable(), options.stream(), options.filter(),
+        last >= 0 ? "sequence " + (last + 1) : "the start of the stream");
   }
 
   private void run() {
@@ -301,9 +311,12 @@ public final class Archiver implements AutoCloseable {
     while (running) {
       List<Message> fetched;
       try {
+        if (repositionAt >= 0 && subscription == null) {
+          reposition(repositionAt);
+        }
         fetched = subscription.fetch(options.batchSize(), options.fetchMaxWait());
         loggedFetchError = false;
-      } catch (RuntimeException e) {
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
         // NATS restarting or unreachable: jnats reconnects by itself; log once per outage
         if (!loggedFetchError) {
           LOG.warn("fetch from stream {} failed, retrying: {}", options.stream(), e.toString());
@@ -313,27 +326,94 @@ public final class Archiver implements AutoCloseable {
         sleep(250);
         continue;
       }
-      if (fetched.isEmpty()) {
-        continue;
-      }
+      List<Message> messages = new ArrayList<>(fetched.size());
       List<Incoming> batch = new ArrayList<>(fetched.size());
       for (Message m : fetched) {
         if (m.isJetStream()) {
+          messages.add(m);
           batch.add(toIncoming(m));
         }
       }
-      if (!appendUntilWritten(batch)) {
+      if (batch.isEmpty()) {
+        continue;
+      }
+      int cut = jumpAt(batch);
+      boolean reposition = cut < batch.size();
+      if (reposition) {
+        batch = batch.subList(0, cut);
+        messages = messages.subList(0, cut);
+      }
+      if (!batch.isEmpty() && !appendUntilWritten(batch)) {
         return; // closing: nothing acknowledged, JetStream redelivers to the next run
       }
-      for (Message m : fetched) {
+      for (Message m : messages) {
         try {
           m.ack();
         } catch (RuntimeException e) {
           // the data is in the archive; an ack lost now means a redelivery the dedupe skips
-          LOG.debug("ack of sequence {} failed: {}", m.isJetStream() ? m.metaData().streamSequence() : -1, e.toString());
+          LOG.debug("ack of sequence {} failed: {}", m.metaData().streamSequence(), e.toString());
         }
       }
+      if (reposition) {
+        long from = writer.lastSeq() + 1;
+        LOG.info("stream sequence jumped past {} (messages delivered but lost in transit, e.g. across a NATS restart, "
+            + "come back only after the ack wait, behind newer ones); restarting consumer {} at {}", from,
+            options.durable(), from);
+        repositionAt = from;
+        unsubscribe();
+      } else if (repositionAt >= 0 && writer.lastSeq() >= repositionAt - 1) {
+        repositionAt = -1;
+      }
     }
+  }
+
+  /**
+   * Index of the first message that jumps past the next expected sequence, or the batch size. A
+   * jump right after the consumer was restarted at the expected sequence is a real gap (those
+   * messages are gone from the stream) and is left to the writer to record.
+   */
+  private int jumpAt(List<Incoming> batch) {
+    long prev = writer.lastSeq();
+    if (prev < 0) {
+      return batch.size();
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      long seq = batch.get(i).seq();
+      if (seq <= prev) {
+        continue;
+      }
+      if (seq > prev + 1 && repositionAt != prev + 1) {
+        return i;
+      }
+      prev = seq;
+    }
+    return batch.size();
+  }
+
+  private void unsubscribe() {
+    JetStreamSubscription s = subscription;
+    subscription = null;
+    if (s != null) {
+      try {
+        s.unsubscribe();
+      } catch (RuntimeException e) {
+        LOG.debug("unsubscribe failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Deletes and recreates the durable consumer at {@code from} and subscribes again. */
+  private void reposition(long from) throws IOException, JetStreamApiException {
+    try {
+      jsm.deleteConsumer(options.stream(), options.durable());
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
+        throw e;
+      }
+    }
+    createConsumer(from - 1);
+    subscription = connection.jetStream().subscribe(options.filter(),
+        PullSubscribeOptions.bind(options.stream(), options.durable()));
   }
 
   /** Appends the batch, retrying with backoff on I/O errors; false when closing interrupted the retries. */

@@ -147,7 +147,7 @@ final class Uploader implements AutoCloseable {
       try {
         return call.call();
       } catch (StorageException e) {
-        if (!e.retriable() || attempt >= ATTEMPTS || closing) {
+        if (!e.retriable() || attempt >= ATTEMPTS) {
           throw e;
         }
         LOG.warn("upload of {} failed (attempt {}/{}), retrying in {} ms: {}", key, attempt, ATTEMPTS, backoff, e.getMessage());
