@@ -87,8 +87,9 @@ public final class ConfigKeys {
   public static final ConfigKey<java.util.Map<String, KeySpec>> KEYS = optional(ENVIRONMENT, "keys",
       "mapping name -> key", "Credentials the environment needs, by name; values are references, never secrets.");
   public static final ConfigKey<KeySpec> KEY = block(ENVIRONMENT, "keys.*", "One credential.");
-  public static final ConfigKey<KeyType> KEY_TYPE = required(ENVIRONMENT, "keys.*.type", "`rsa_api_key` or `api_key`",
-      "Kind of credential: `rsa_api_key` (API key id plus RSA private key, Kalshi) or `api_key`.");
+  public static final ConfigKey<KeyType> KEY_TYPE = required(ENVIRONMENT, "keys.*.type",
+      "`rsa_api_key`, `api_key` or `s3_credentials`",
+      "Kind of credential: `rsa_api_key` (API key id plus RSA private key, Kalshi), `api_key`, or `s3_credentials` (fields exactly `access_key` and `secret_key`, referenced by `storage.credentials`).");
   public static final ConfigKey<Boolean> KEY_REQUIRED = defaulted(ENVIRONMENT, "keys.*.required", "boolean",
       Boolean.TRUE, "true", "When true a missing secret fails start-up; when false the key is skipped.");
   public static final ConfigKey<SecretFields> KEY_FIELDS = required(ENVIRONMENT, "keys.*.fields",
@@ -145,6 +146,8 @@ public final class ConfigKeys {
       "ssmd-raw", "ssmd-raw", "Bucket for raw JSONL.gz archives.");
   public static final ConfigKey<String> BUCKET_NORMALIZED = defaulted(ENVIRONMENT, "storage.buckets.normalized",
       "string", "ssmd-normalized", "ssmd-normalized", "Bucket for normalized Parquet files.");
+  public static final ConfigKey<String> STORAGE_CREDENTIALS = optional(ENVIRONMENT, "storage.credentials", "key name",
+      "Name of the `s3_credentials` key in `keys` used to sign S3 requests; required when `type` is `s3`.");
   public static final ConfigKey<CacheConfig> CACHE = block(ENVIRONMENT, "cache", "Security-master cache.");
   public static final ConfigKey<CacheType> CACHE_TYPE = defaulted(ENVIRONMENT, "cache.type", "`none` or `redis`",
       CacheType.NONE, "none", "`none` or `redis`.");
@@ -163,6 +166,22 @@ public final class ConfigKeys {
       "integer, 0 <= index < count", 0, "0", "This pod's shard.");
   public static final ConfigKey<Integer> SHARD_COUNT = defaulted(ENVIRONMENT, "subscriptions.shard.count",
       "integer > 0", 1, "1", "Number of connector pods sharing the markets.");
+  public static final ConfigKey<ArchiverConfig> ARCHIVER = block(ENVIRONMENT, "archiver",
+      "The archiver (`ssmd run archiver`): its durable consumer and its files.");
+  public static final ConfigKey<String> ARCHIVER_CONSUMER = computed(ENVIRONMENT, "archiver.consumer",
+      "string `[A-Za-z0-9_-]+`", "`ssmd-archiver-{feed}`", "Durable JetStream consumer name; created when missing.");
+  public static final ConfigKey<String> ARCHIVER_FILTER = computed(ENVIRONMENT, "archiver.filter", "subject filter",
+      "`{prefix}.{feed}.>`", "Consumer filter subject; must cover every subject of the stream (checked at start), so the archive is the whole stream.");
+  public static final ConfigKey<Duration> ARCHIVER_ROTATION = defaulted(ENVIRONMENT, "archiver.rotation",
+      "`15m`, `1h` or `1d`", Duration.ofMinutes(15), "15m",
+      "Window of one file on the archiver's UTC clock (`{HHMM}.jsonl.gz` is the window start); files rotate even when the stream is idle.");
+  public static final ConfigKey<ArchiveFsync> ARCHIVER_FSYNC = defaulted(ENVIRONMENT, "archiver.fsync",
+      "`batch` or `rotation`", ArchiveFsync.BATCH, "batch",
+      "`batch`: fsync before acknowledging each batch (survives a machine crash); `rotation`: fsync only on rotation and close (survives a process crash).");
+  public static final ConfigKey<Integer> ARCHIVER_BATCH = defaulted(ENVIRONMENT, "archiver.batch", "integer 1..100000",
+      500, "500", "Messages per fetch; one write, fsync and round of acks per batch.");
+  public static final ConfigKey<Path> ARCHIVER_PATH = computed(ENVIRONMENT, "archiver.path", "path",
+      "`storage.path` (local), `./data/spool` (s3)", "Local archive directory; with `s3` storage the spool whose finished files are uploaded to the `raw` bucket.");
 
   private static final List<ConfigKey<?>> ALL = collect();
 

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param storage where archives are written
  * @param cache security-master cache
  * @param subscriptions markets and channels
+ * @param archiver the archiver's consumer and files
  */
 public record EnvironmentConfig(
     String name,
@@ -38,7 +39,11 @@ public record EnvironmentConfig(
     TransportConfig transport,
     StorageConfig storage,
     CacheConfig cache,
-    SubscriptionsConfig subscriptions) {
+    SubscriptionsConfig subscriptions,
+    ArchiverConfig archiver) {
+
+  /** Spool of finished files waiting for upload when {@code storage.type} is s3 and {@code archiver.path} is not set. */
+  public static final java.nio.file.Path DEFAULT_S3_SPOOL = java.nio.file.Path.of("./data/spool");
 
   public EnvironmentConfig {
     schedule = schedule != null ? schedule : ScheduleConfig.DEFAULTS;
@@ -46,6 +51,7 @@ public record EnvironmentConfig(
     storage = storage != null ? storage : StorageConfig.DEFAULTS;
     cache = cache != null ? cache : CacheConfig.DEFAULTS;
     subscriptions = subscriptions != null ? subscriptions : SubscriptionsConfig.DEFAULTS;
+    archiver = archiver != null ? archiver : ArchiverConfig.DEFAULTS;
     Problems p = new Problems();
     if (p.require("name", name)) {
       Checks.name(p, "name", name);
@@ -72,8 +78,19 @@ public record EnvironmentConfig(
       transport.validate(p.at("transport"));
     }
     storage.validate(p.at("storage"));
+    if (storage.type() == StorageType.S3 && storage.credentials() != null) {
+      KeySpec creds = keys.get(storage.credentials());
+      if (creds == null) {
+        p.invalid("storage.credentials", "no key \"" + storage.credentials() + "\" in keys; add one of type s3_credentials"
+            + (keys.isEmpty() ? "" : " (keys: " + String.join(", ", keys.keySet()) + ")"));
+      } else if (creds.type() != null && creds.type() != KeyType.S3_CREDENTIALS) {
+        p.invalid("storage.credentials", "key \"" + storage.credentials() + "\" is of type " + creds.type().configName()
+            + "; expected a key of type s3_credentials");
+      }
+    }
     cache.validate(p.at("cache"));
     subscriptions.validate(p.at("subscriptions"));
+    archiver.validate(p.at("archiver"));
     p.throwIfAny();
   }
 
@@ -86,6 +103,27 @@ public record EnvironmentConfig(
   public String streamName() {
     String configured = transport.jetstream().stream();
     return configured != null ? configured : (subjectPrefix() + "_" + feed).replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** Durable consumer of the archiver: {@code archiver.consumer}, else {@code ssmd-archiver-{feed}}. */
+  public String archiverConsumer() {
+    return archiver.consumer() != null ? archiver.consumer() : "ssmd-archiver-" + feed;
+  }
+
+  /** Filter subject of the archiver's consumer: {@code archiver.filter}, else {@code {prefix}.{feed}.>}. */
+  public String archiverFilter() {
+    return archiver.filter() != null ? archiver.filter() : subjectPrefix() + "." + feed + ".>";
+  }
+
+  /**
+   * Where the archiver writes: {@code archiver.path}, else {@code storage.path} with local storage
+   * or {@link #DEFAULT_S3_SPOOL} with s3 (finished files are uploaded from there).
+   */
+  public java.nio.file.Path archivePath() {
+    if (archiver.path() != null) {
+      return archiver.path();
+    }
+    return storage.type() == StorageType.LOCAL ? storage.path() : DEFAULT_S3_SPOOL;
   }
 
   /** The key named {@code keyName}. */

@@ -63,6 +63,7 @@ public final class EnvironmentRenderer {
     root.set("storage", storage(e.storage()));
     root.set("cache", cache(e.cache()));
     root.set("subscriptions", subscriptions(e.subscriptions()));
+    root.set("archiver", archiver(e));
     return sb.append(write(root)).toString();
   }
 
@@ -140,6 +141,20 @@ public final class EnvironmentRenderer {
       b.put("raw", s.buckets().raw());
       b.put("normalized", s.buckets().normalized());
     }
+    if (s.credentials() != null) {
+      n.put("credentials", s.credentials());
+    }
+    return n;
+  }
+
+  private static ObjectNode archiver(EnvironmentConfig e) {
+    ObjectNode n = NODES.objectNode();
+    n.put("consumer", e.archiverConsumer());
+    n.put("filter", e.archiverFilter());
+    n.put("rotation", Durations.format(e.archiver().rotation()));
+    n.put("fsync", e.archiver().fsync().configName());
+    n.put("batch", e.archiver().batch());
+    n.put("path", e.archivePath().toString());
     return n;
   }
 

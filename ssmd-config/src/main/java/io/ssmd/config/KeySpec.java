@@ -39,6 +39,9 @@ public record KeySpec(KeyType type, Boolean required, SecretFields fields, Strin
     }
     if (fields.names().isEmpty()) {
       p.invalid("fields", "expected at least one field name");
+    } else if (type == KeyType.S3_CREDENTIALS
+        && !new java.util.TreeSet<>(fields.names()).equals(new java.util.TreeSet<>(KeyType.S3_FIELDS))) {
+      p.invalid("fields", "an s3_credentials key has exactly the fields access_key and secret_key, got " + fields.names());
     }
     Problems f = p.at("fields");
     switch (fields) {

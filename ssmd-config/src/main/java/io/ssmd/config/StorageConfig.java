@@ -12,10 +12,11 @@ import java.nio.file.Path;
  * @param endpoint S3 endpoint ({@code s3} only, required)
  * @param region S3 region ({@code s3} only)
  * @param buckets S3 buckets ({@code s3} only)
+ * @param credentials name of the {@code s3_credentials} key in {@code keys} ({@code s3} only, required)
  */
-public record StorageConfig(StorageType type, Path path, URI endpoint, String region, Buckets buckets) {
+public record StorageConfig(StorageType type, Path path, URI endpoint, String region, Buckets buckets, String credentials) {
   /** Local storage under {@code ./data}. */
-  public static final StorageConfig DEFAULTS = new StorageConfig(null, null, null, null, null);
+  public static final StorageConfig DEFAULTS = new StorageConfig(null, null, null, null, null, null);
 
   public StorageConfig {
     type = ConfigKeys.STORAGE_TYPE.orDefault(type);
@@ -33,6 +34,7 @@ public record StorageConfig(StorageType type, Path path, URI endpoint, String re
       p.unused("endpoint", endpoint, when);
       p.unused("region", region, when);
       p.unused("buckets", buckets, when);
+      p.unused("credentials", credentials, when);
     } else {
       String when = p.path("type") + " is local";
       p.unused("path", path, when);
@@ -44,6 +46,9 @@ public record StorageConfig(StorageType type, Path path, URI endpoint, String re
         p.invalid("region", "expected a region such as us-east-1");
       }
       buckets.validate(p.at("buckets"));
+      if (credentials == null) {
+        p.missing("credentials", "required when " + p.path("type") + " is s3: the name of a key of type s3_credentials");
+      }
     }
   }
 }

@@ -84,7 +84,7 @@ class ConfigErrorsTest {
   void unknownKeyListsTheKeysThatExist() throws IOException {
     assertThat(envError(ENV.replace("transport:", "transprot:")))
         .isEqualTo("env.yaml:4:1: unknown key 'transprot' (expected one of: name, feed, schema, endpoint, rest_endpoint, "
-            + "schedule, keys, transport, storage, cache, subscriptions)");
+            + "schedule, keys, transport, storage, cache, subscriptions, archiver)");
   }
 
   @Test
@@ -98,7 +98,7 @@ class ConfigErrorsTest {
   void everyUnknownKeyIsReportedBeforeAnythingElse() throws IOException {
     assertThat(envError(ENV.replace("schema: v2", "schemaa: v2") + "keys:\n  k: {type: api_key, field: [a], source: env:K}\n"))
         .isEqualTo("env.yaml:3:1: unknown key 'schemaa' (expected one of: name, feed, schema, endpoint, rest_endpoint, "
-            + "schedule, keys, transport, storage, cache, subscriptions)\n"
+            + "schedule, keys, transport, storage, cache, subscriptions, archiver)\n"
             + "env.yaml:10:22: unknown key 'keys.k.field' (expected one of: type, required, fields, source)");
   }
 
@@ -163,6 +163,7 @@ class ConfigErrorsTest {
     assertThat(envError(yaml)).isEqualTo(String.join("\n",
         "env.yaml:8:5: transport.jetstream.replicas: expected an integer from 1 to 5, got 7",
         "env.yaml:9:1: missing required key 'storage.endpoint' (required when storage.type is s3)",
+        "env.yaml:9:1: missing required key 'storage.credentials' (required when storage.type is s3: the name of a key of type s3_credentials)",
         "env.yaml:9:21: storage.path: not used here (only used when storage.type is local); remove it",
         "env.yaml:10:1: missing required key 'cache.url' (required when cache.type is redis)",
         "env.yaml:12:11: subscriptions.shard.index: expected 0 <= index < count (2), got 2"));
@@ -198,7 +199,7 @@ class ConfigErrorsTest {
   @Test
   void emptyFileSaysWhatIsExpected() throws IOException {
     assertThat(envError("")).endsWith("the file is empty; expected a mapping with keys: name, feed, schema, endpoint, "
-        + "rest_endpoint, schedule, keys, transport, storage, cache, subscriptions");
+        + "rest_endpoint, schedule, keys, transport, storage, cache, subscriptions, archiver");
   }
 
   @Test
@@ -224,9 +225,63 @@ class ConfigErrorsTest {
   @Test
   void programmaticConstructionIsValidatedToo() {
     assertThatThrownBy(() -> new EnvironmentConfig("Prod", "kalshi", "v2", null, null, null, null,
-        new TransportConfig(TransportType.NATS, null, null, null, null), null, null, null))
+        new TransportConfig(TransportType.NATS, null, null, null, null), null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("name: expected lower-case letters, digits and '-' ([a-z0-9-]+), got \"Prod\"\n"
             + "missing required key 'transport.url' (required when transport.type is nats)");
+  }
+
+  @Test
+  void archiverBlockIsOptionalAndItsDefaultsFollowTheEnvironment() throws IOException {
+    Path file = envs.resolve("kalshi-prod.yaml");
+    Files.writeString(file, ENV);
+    EnvironmentConfig env = ConfigLoader.loadEnvironment(file).environment();
+    assertThat(env.archiverConsumer()).isEqualTo("ssmd-archiver-kalshi");
+    assertThat(env.archiverFilter()).isEqualTo("kalshi-prod.kalshi.>");
+    assertThat(env.archivePath()).isEqualTo(Path.of("./data"));
+    assertThat(env.archiver().rotation()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThat(env.archiver().fsync()).isEqualTo(ArchiveFsync.BATCH);
+    assertThat(env.archiver().batch()).isEqualTo(500);
+    Files.writeString(file, ENV + "archiver: {consumer: arch-1, filter: \"kalshi-prod.>\", rotation: 1h, fsync: rotation, "
+        + "batch: 100, path: /spool}\n");
+    env = ConfigLoader.loadEnvironment(file).environment();
+    assertThat(env.archiverConsumer()).isEqualTo("arch-1");
+    assertThat(env.archiverFilter()).isEqualTo("kalshi-prod.>");
+    assertThat(env.archivePath()).isEqualTo(Path.of("/spool"));
+    assertThat(env.archiver().fsync()).isEqualTo(ArchiveFsync.ROTATION);
+  }
+
+  @Test
+  void archiverValuesAreCheckedTogether() throws IOException {
+    assertThat(envError(ENV + "archiver:\n  consumer: a.b\n  filter: \"x.>.y\"\n  rotation: 2h\n  batch: 0\n"))
+        .isEqualTo(String.join("\n",
+            "env.yaml:10:3: archiver.consumer: expected letters, digits, '_' and '-' only ([A-Za-z0-9_-]+, at most 128), got \"a.b\"",
+            "env.yaml:11:3: archiver.filter: expected a NATS subject filter such as prod.kalshi.> (tokens separated by '.', "
+                + "'*' for one token, '>' only last), got \"x.>.y\"",
+            "env.yaml:12:3: archiver.rotation: expected 15m, 1h or 1d, got 2h",
+            "env.yaml:13:3: archiver.batch: expected an integer from 1 to 100000, got 0"));
+    assertThat(envError(ENV + "archiver: {fsync: always}\n"))
+        .isEqualTo("env.yaml:9:12: archiver.fsync: expected one of batch, rotation, got \"always\"");
+  }
+
+  @Test
+  void s3StorageTakesItsCredentialsFromAnS3CredentialsKey() throws IOException {
+    String s3 = "storage: {type: s3, endpoint: \"http://garage:3900\", credentials: garage}\n";
+    String key = "keys:\n  garage: {type: s3_credentials, fields: [access_key, secret_key], source: env:GARAGE}\n";
+    Path file = envs.resolve("kalshi-prod.yaml");
+    Files.writeString(file, ENV + key + s3);
+    EnvironmentConfig env = ConfigLoader.loadEnvironment(file).environment();
+    assertThat(env.storage().credentials()).isEqualTo("garage");
+    assertThat(env.archivePath()).isEqualTo(EnvironmentConfig.DEFAULT_S3_SPOOL);
+    assertThat(env.key("garage").orElseThrow().references().keySet()).containsExactly("access_key", "secret_key");
+
+    assertThat(envError(ENV + s3)).isEqualTo(
+        "env.yaml:9:53: storage.credentials: no key \"garage\" in keys; add one of type s3_credentials");
+    assertThat(envError(ENV + key.replace("s3_credentials", "api_key") + s3)).isEqualTo(
+        "env.yaml:11:53: storage.credentials: key \"garage\" is of type api_key; expected a key of type s3_credentials");
+    assertThat(envError(ENV + key.replace("[access_key, secret_key]", "[access_key]") + s3)).isEqualTo(
+        "env.yaml:10:34: keys.garage.fields: an s3_credentials key has exactly the fields access_key and secret_key, got [access_key]");
+    assertThat(envError(ENV + key + "storage: {type: local, credentials: garage}\n")).isEqualTo(
+        "env.yaml:11:24: storage.credentials: not used here (only used when storage.type is s3); remove it");
   }
 }
