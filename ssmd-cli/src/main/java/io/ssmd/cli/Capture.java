@@ -16,7 +16,6 @@ import io.ssmd.venue.polymarket.PolymarketVenueOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -62,15 +61,12 @@ record Capture(
     }
     Credentials creds = null;
     if (r.feedName().equals("kalshi")) {
-      Map<String, KeyMaterial> keys = secrets.resolveAll(r.environment());
-      KeyMaterial k = keys.get("kalshi");
-      if (k == null && keys.size() == 1) {
-        k = keys.values().iterator().next();
-      }
-      if (k == null) {
-        throw new UsageException(r.environmentFile() + ": keys.kalshi is required for the kalshi feed"
-            + " (type rsa_api_key, fields [api_key, private_key], source env:KALSHI | file:/dir | sealed-secret/<name>)");
-      }
+      // Only the venue key: other keys (S3 credentials for the archiver) are not the connector's business.
+      var spec = r.environment().key("kalshi").orElseThrow(() -> new UsageException(r.environmentFile()
+          + ": keys.kalshi is required for the kalshi feed"
+          + " (type rsa_api_key, fields [api_key, private_key], source env:KALSHI | file:/dir | sealed-secret/<name>)"));
+      KeyMaterial k = secrets.resolve("kalshi", spec).orElseThrow(() -> new UsageException(
+          r.environmentFile() + ": keys.kalshi could not be resolved from " + spec.source()));
       creds = new Credentials(k.field("api_key").reveal().trim(), k.field("private_key").reveal());
     }
     var subs = r.environment().subscriptions();

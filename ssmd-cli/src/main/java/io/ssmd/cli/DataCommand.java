@@ -79,6 +79,21 @@ final class DataCommand implements Runnable {
     }
   }
 
+  /** The one feed asked for, or every feed with that day in the archive. */
+  static List<String> feeds(String feed, Day day) {
+    if (feed == null) {
+      List<String> found = Feeds.NAMES.stream()
+          .filter(f -> java.nio.file.Files.isDirectory(day.root.resolve(f).resolve(day.day().toString()))).toList();
+      if (found.isEmpty()) {
+        throw new UsageException("nothing archived under " + day.root + " for " + day.date
+            + " (looked for " + day.root + "/<feed>/" + day.date + "/; use --root)");
+      }
+      return found;
+    }
+    return feeds(feed);
+  }
+
+  /** The one feed asked for, or empty (the callee discovers them). */
   static List<String> feeds(String feed) {
     if (feed == null) {
       return List.of();
@@ -121,7 +136,7 @@ final class DataCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Replay.Options o = Replay.Options.of(day.root, day.day(), feeds(feed))
+      Replay.Options o = Replay.Options.of(day.root, day.day(), feeds(feed, day))
           .withSymbol(symbol).withWindow(day.instant("--from", from), day.instant("--to", to))
           .withSpeed(speed).withNormalized(normalized);
       OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
@@ -177,7 +192,7 @@ final class DataCommand implements Runnable {
       if (!format.equals("parquet")) {
         throw new UsageException("--format must be parquet, got '" + format + "'");
       }
-      List<ExportManifest> manifests = new ParquetExporter(normalizers()).export(day.root, feeds(feed), day.day(), out);
+      List<ExportManifest> manifests = new ParquetExporter(normalizers()).export(day.root, feeds(feed, day), day.day(), out);
       if (manifests.isEmpty()) {
         throw new UsageException("nothing archived under " + day.root + " for " + day.date + (feed == null ? "" : " and feed " + feed));
       }

@@ -58,7 +58,11 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          boolean verbose = parseResult.hasMatchedOption("--verbose");
+          boolean verbose = false;
+          // --verbose is inherited: it may have been given to any subcommand
+          for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+            verbose |= pr.hasMatchedOption("--verbose");
+          }
           PrintWriter err = commandLine.getErr();
           err.println("ssmd: " + Errors.describe(ex));
           if (verbose) {

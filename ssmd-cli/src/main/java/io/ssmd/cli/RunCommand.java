@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     name = "run",
     description = "Run a long-running component (serves /health, /ready, /metrics on --health-port).",
     mixinStandardHelpOptions = true,
-    subcommands = {RunCommand.Connector.class})
+    subcommands = {RunCommand.Connector.class, RunCommand.Archiver.class})
 final class RunCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -62,12 +62,65 @@ final class RunCommand implements Runnable {
             capture.markets(), capture.credentials(), new io.ssmd.config.ShardConfig(index, count));
       }
       CountDownLatch stopped = new CountDownLatch(1);
-      CaptureRuntime runtime = new CaptureRuntime(List.of(capture), l -> Transports.open(r, l), healthPort);
+      CaptureRuntime runtime = new CaptureRuntime(List.of(capture), (c, l) -> Transports.open(r, l), healthPort);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         runtime.close();
         stopped.countDown();
       }, "shutdown"));
       runtime.start();
+      stopped.await();
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "archiver",
+      description = {"Persist the environment's JetStream stream to {root}/{feed}/{date}/{HHMM}.jsonl.gz with manifest.json,",
+          "exactly once (durable consumer, ack after flush); uploads to the raw bucket when storage is s3."},
+      mixinStandardHelpOptions = true)
+  static final class Archiver implements Callable<Integer> {
+    @Option(names = "--env", required = true, description = "Environment file or name (exchanges/environments/<env>.yaml).")
+    String env;
+
+    @Option(names = "--feed", description = "Feed file (default: exchanges/feeds/<feed>.yaml beside the environments dir).")
+    Path feed;
+
+    @Option(names = "--health-port", defaultValue = "" + HealthServer.DEFAULT_PORT, description = "Port of /health, /ready, /metrics (default: ${DEFAULT-VALUE}).")
+    int healthPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      ResolvedEnvironment r = resolve(env, feed);
+      var e = r.environment();
+      if (e.transport().type() != io.ssmd.config.TransportType.NATS) {
+        throw new UsageException(r.environmentFile() + ": the archiver reads a JetStream stream; transport.type is "
+            + e.transport().type().configName() + " (ssmd up archives its memory transport itself)");
+      }
+      io.ssmd.storage.ObjectStore raw = Storage.local(r) ? null : Storage.s3(r, SecretResolver.system(), true);
+      var a = e.archiver();
+      io.ssmd.archiver.ArchiverOptions options = io.ssmd.archiver.ArchiverOptions
+          .builder(e.transport().url().toString(), r.streamName(), r.subjectPrefix(), r.feedName(), e.archivePath())
+          .durable(e.archiverConsumer())
+          .filter(e.archiverFilter())
+          .rotation(a.rotation())
+          .batchSize(a.batch())
+          .fsync(a.fsync() == io.ssmd.config.ArchiveFsync.BATCH
+              ? io.ssmd.archiver.FsyncPolicy.BATCH : io.ssmd.archiver.FsyncPolicy.ROTATION)
+          .raw(raw)
+          .build();
+      var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+      io.ssmd.archiver.Archiver archiver = new io.ssmd.archiver.Archiver(options, registry);
+      archiver.start();
+      HealthServer health = HealthServer.start(healthPort, registry, archiver.readiness());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        archiver.close();
+        health.close();
+        if (raw != null) {
+          raw.close();
+        }
+        stopped.countDown();
+      }, "shutdown"));
       stopped.await();
       return Main.EXIT_OK;
     }

@@ -6,6 +6,7 @@ import io.ssmd.config.ShardConfig;
 import io.ssmd.connector.ConnectorStatus;
 import io.ssmd.observability.HealthServer;
 import io.ssmd.sim.kalshi.KalshiAuth;
+import io.ssmd.archiver.TransportArchiver;
 import io.ssmd.transport.memory.MemoryTransport;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "up",
     description = {
-      "Run everything in one process on embedded defaults (simulated venues, memory transport); Ctrl-C stops.",
+      "Run everything in one process on embedded defaults (simulated venues, memory transport, archive under --data-dir); Ctrl-C stops.",
       "Logs go to <data-dir>/logs/ssmd.log; the terminal shows a live status per feed."
     },
     mixinStandardHelpOptions = true)
@@ -52,6 +53,9 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--duration", description = "Stop by itself after this long (e.g. 30s); default: until Ctrl-C.")
   String duration;
+
+  @Option(names = "--rotation", defaultValue = "15m", description = "Archive file rotation: 15m (default), 1h or 1d.")
+  String rotation;
 
   @Option(names = "--status-interval", defaultValue = "1s", description = "How often the status is printed (default: ${DEFAULT-VALUE}).")
   String statusInterval;
@@ -79,7 +83,7 @@ final class UpCommand implements Callable<Integer> {
                 : null,
             ShardConfig.DEFAULTS));
       }
-      runtime = new CaptureRuntime(captures, MemoryTransport::start, healthPort);
+      runtime = new CaptureRuntime(captures, (c, listener) -> MemoryTransport.start(listener), healthPort);
     } catch (RuntimeException e) {
       sims.close();
       throw e;
@@ -96,9 +100,16 @@ final class UpCommand implements Callable<Integer> {
     }, "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
+    List<TransportArchiver> archivers = new ArrayList<>();
+    for (String feed : FEEDS) {
+      TransportArchiver a = new TransportArchiver(runtime.transport(feed), "local", feed, dataDir,
+          io.ssmd.config.Durations.parse(rotation), runtime.registry());
+      a.start();
+      archivers.add(a);
+    }
     runtime.start();
-    out.printf("ssmd up: %d simulated venues, memory transport, /health /ready /metrics on http://127.0.0.1:%d, logs %s%n",
-        FEEDS.size(), runtime.healthPort(), log);
+    out.printf("ssmd up: %d simulated venues, memory transport, archive %s/<feed>/<date>/, /health /ready /metrics on"
+        + " http://127.0.0.1:%d, logs %s%n", FEEDS.size(), dataDir, runtime.healthPort(), log);
     StatusPrinter printer = new StatusPrinter(out, System.console() != null);
     long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
     try {
@@ -108,6 +119,9 @@ final class UpCommand implements Callable<Integer> {
     } finally {
       printer.finish(runtime.status());
       runtime.close();
+      archivers.forEach(TransportArchiver::close);
+      out.println("archived: " + String.join(", ", archivers.stream().map(a -> a.feed() + " " + a.written()).toList())
+          + " line(s) under " + dataDir);
       sims.close();
       out.println("ssmd up: stopped");
       done.countDown();
