@@ -130,7 +130,7 @@ final class EnvCommand implements Runnable {
 
   @Command(
       name = "apply",
-      description = "Create or update what the environment needs (the JetStream stream); idempotent, prints each change.",
+      description = "Create or update what the environment needs (the JetStream stream, S3 buckets); idempotent, prints each change.",
       mixinStandardHelpOptions = true)
   static final class Apply implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ENV", description = "Environment name or file.")
@@ -148,17 +148,31 @@ final class EnvCommand implements Runnable {
     @Override
     public Integer call() {
       ResolvedEnvironment r = load(env, feedsDir);
+      boolean ok = true;
       if (r.environment().transport().type() == TransportType.MEMORY) {
-        System.out.println(r.name() + ": transport is memory; nothing to apply");
-        return Main.EXIT_OK;
+        System.out.println(r.name() + ": transport is memory; no stream to apply");
+      } else {
+        StreamSpec spec = Transports.streamSpec(r);
+        String url = natsUrl != null ? natsUrl : r.environment().transport().url().toString();
+        try (StreamAdmin admin = StreamAdmin.connect(url)) {
+          ApplyResult result = admin.apply(spec, dryRun);
+          System.out.println(result.summary());
+          ok = result.ok();
+        }
       }
-      StreamSpec spec = Transports.streamSpec(r);
-      String url = natsUrl != null ? natsUrl : r.environment().transport().url().toString();
-      try (StreamAdmin admin = StreamAdmin.connect(url)) {
-        ApplyResult result = admin.apply(spec, dryRun);
-        System.out.println(result.summary());
-        return result.ok() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+      if (!Storage.local(r)) {
+        for (boolean raw : new boolean[] {true, false}) {
+          try (io.ssmd.storage.S3ObjectStore store = Storage.s3(r, SecretResolver.system(), raw)) {
+            String what = "bucket " + (raw ? r.environment().storage().buckets().raw() : r.environment().storage().buckets().normalized());
+            if (dryRun) {
+              System.out.println(what + ": " + (store.bucketExists() ? "unchanged" : "would create"));
+            } else {
+              System.out.println(what + ": " + (store.ensureBucket() ? "created" : "unchanged"));
+            }
+          }
+        }
       }
+      return ok ? Main.EXIT_OK : Main.EXIT_FAILURE;
     }
   }
 }

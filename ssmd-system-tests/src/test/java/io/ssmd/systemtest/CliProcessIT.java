@@ -34,6 +34,20 @@ class CliProcessIT {
     List<String> log = Files.readAllLines(dir.resolve("data/logs/ssmd.log"));
     assertThat(log).anySatisfy(l -> assertThat(l).contains("\"msg\":\"connected to kalshi\"").contains("\"component\":\"up\""));
     assertThat(dir.resolve("data/sim/kalshi/private_key")).exists();
+    // ssmd up archives what it captures: a finished file and a manifest per feed, lines = published
+    Matcher a = Pattern.compile("archived: kalshi (\\d+), kraken (\\d+), polymarket (\\d+) line").matcher(r.out());
+    assertThat(a.find()).as(r.out()).isTrue();
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    for (String feed : List.of("kalshi", "kraken", "polymarket")) {
+      Path day = dir.resolve("data").resolve(feed).resolve(today);
+      assertThat(day.resolve("manifest.json")).exists();
+      try (var files = Files.list(day)) {
+        assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsonl.gz")).noneMatch(n -> n.endsWith(".tmp"));
+      }
+    }
+    Ssmd.Result replay = Ssmd.run(dir, null, "data", "replay", "--date", today, "--root", dir.resolve("data").toString(), "--feed", "kraken");
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    assertThat((long) replay.out().lines().count()).isEqualTo(Long.parseLong(a.group(2)));
     assertThat(String.join("\n", log)).doesNotContain("PRIVATE KEY");
   }
 

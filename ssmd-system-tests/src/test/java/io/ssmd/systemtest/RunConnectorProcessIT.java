@@ -144,6 +144,55 @@ class RunConnectorProcessIT {
   }
 
   @Test
+  void runArchiverPersistsTheStreamWithAManifestAndStopsCleanly() throws Exception {
+    Path archive = dir.resolve("archive");
+    Path env = env("kraken-arch", "storage: {type: local, path: " + archive + "}\narchiver: {rotation: 15m, fsync: batch}\n");
+    String feedsDir = "--feeds-dir=" + FEED.getParent();
+    assertThat(run("env", "apply", env.toString(), feedsDir).exit()).isZero();
+
+    Process connector = spawn(dir.resolve("c.out"), dir.resolve("c.err"), "run", "connector", "--feed", FEED.toString(),
+        "--env", env.toString(), "--health-port", String.valueOf(FreePorts.pick()));
+    long stored;
+    try (Connection nc = Nats.connect(nats.url())) {
+      var jsm = nc.jetStreamManagement();
+      await("messages in the stream", () -> {
+        try {
+          return jsm.getStreamInfo("KRAKENARCH_KRAKEN").getStreamState().getMsgCount() > 100;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      connector.destroy();
+      assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      stored = jsm.getStreamInfo("KRAKENARCH_KRAKEN").getStreamState().getMsgCount();
+    }
+
+    int port = FreePorts.pick();
+    Process archiver = spawn(dir.resolve("a.out"), dir.resolve("a.err"), "run", "archiver", "--feed", FEED.toString(),
+        "--env", env.toString(), "--health-port", String.valueOf(port));
+    HttpClient http = HttpClient.newHttpClient();
+    await("/ready", () -> status(http, port, "/ready") == 200);
+    await("every stored message archived", () -> metricValue(http, port, "ssmd_archiver_messages_total{feed=\"kraken\"}") >= stored);
+    archiver.destroy(); // SIGTERM: the current file is finished and listed in the manifest
+    assertThat(archiver.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(dir.resolve("a.err"))).isTrue();
+    assertThat(archiver.exitValue()).isIn(0, 143);
+
+    Path day = archive.resolve("kraken").resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+    JsonNode manifest = JSON.readTree(day.resolve("manifest.json").toFile());
+    long records = 0;
+    for (JsonNode f : manifest.path("files")) {
+      records += f.path("records").asLong();
+      assertThat(day.resolve(f.path("name").asText())).exists();
+    }
+    assertThat(records).isEqualTo(stored);
+    assertThat(manifest.path("has_gaps").asBoolean()).isFalse();
+    assertThat(manifest.path("message_types").toString()).contains("trade").contains("orderbook");
+    try (var files = Files.list(day)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
   void aStreamThatDoesNotExistStopsTheConnectorWithOneClearLine() throws Exception {
     Path env = env("kraken-noapply", "");
     Ssmd.Result r = run("run", "connector", "--feed", FEED.toString(), "--env", env.toString(), "--health-port", "0");
@@ -178,6 +227,15 @@ class RunConnectorProcessIT {
   private static String body(HttpClient http, int port, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static double metricValue(HttpClient http, int port, String series) {
+    try {
+      return body(http, port, "/metrics").lines().filter(l -> l.startsWith(series + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    } catch (Exception e) {
+      return 0;
+    }
   }
 
   private static double publishedInMetrics(HttpClient http, int port) {
