@@ -228,8 +228,8 @@ public final class CaptureBenchmark {
       Path env = dir.resolve(RSS_ENV + ".yaml");
       Files.writeString(env, workload.environmentYaml(RSS_ENV, natsUrl, dir));
       Path feedFile = options.repoRoot().resolve("exchanges").resolve("feeds").resolve(feed + ".yaml");
-      try (ConnectorProcess child =
-          ConnectorProcess.start(options.repoRoot(), options.childHeap(), env, feedFile, FreePorts.pick(), dir.resolve("connector.log"))) {
+      try (CliProcess child =
+          CliProcess.start(options.repoRoot(), "connector", options.childHeap(), env, feedFile, FreePorts.pick(), dir.resolve("connector.log"))) {
         long deadline = System.nanoTime() + FIRST_ACK_TIMEOUT.toNanos();
         while (child.published().orElse(0) == 0) {
           if (!child.alive() || System.nanoTime() - deadline > 0) {

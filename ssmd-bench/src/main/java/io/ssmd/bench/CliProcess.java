@@ -14,36 +14,37 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ssmd run connector} in its own JVM, as it is deployed: its resident set size is read from
- * {@code /proc/<pid>/status} and its published count from its {@code /metrics}.
+ * {@code ssmd run connector} or {@code ssmd run archiver} in its own JVM, as it is deployed: its
+ * resident set size is read from {@code /proc/<pid>/status} and its counters from its {@code /metrics}.
  */
-final class ConnectorProcess implements AutoCloseable {
-  private static final String PUBLISHED = "ssmd_connector_messages_published_total";
+final class CliProcess implements AutoCloseable {
+  static final String CONNECTOR_PUBLISHED = "ssmd_connector_messages_published_total";
 
   private final Process process;
   private final Path log;
   private final int healthPort;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private ConnectorProcess(Process process, Path log, int healthPort) {
+  private CliProcess(Process process, Path log, int healthPort) {
     this.process = process;
     this.log = log;
     this.healthPort = healthPort;
   }
 
   /**
-   * Starts the connector with the CLI's classpath ({@code ssmd-cli/target/ssmd-cli.jar} and {@code
-   * target/lib/*}; this JVM's classpath when the CLI is not packaged). Output goes to {@code log}.
+   * Starts {@code ssmd run <service>} ({@code connector} or {@code archiver}) with the CLI's
+   * classpath ({@code ssmd-cli/target/ssmd-cli.jar} and {@code target/lib/*}; this JVM's classpath
+   * when the CLI is not packaged). Output goes to {@code log}.
    */
-  static ConnectorProcess start(
-      Path repoRoot, String heap, Path envFile, Path feedFile, int healthPort, Path log) throws IOException {
+  static CliProcess start(
+      Path repoRoot, String service, String heap, Path envFile, Path feedFile, int healthPort, Path log) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>(List.of(
         java, "-Xmx" + heap, "-cp", classpath(repoRoot), "io.ssmd.cli.Main",
-        "run", "connector", "--env", envFile.toString(), "--feed", feedFile.toString(),
+        "run", service, "--env", envFile.toString(), "--feed", feedFile.toString(),
         "--health-port", Integer.toString(healthPort)));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new ConnectorProcess(p, log, healthPort);
+    return new CliProcess(p, log, healthPort);
   }
 
   static String classpath(Path repoRoot) {
@@ -76,6 +77,11 @@ final class ConnectorProcess implements AutoCloseable {
 
   /** Messages the connector has had acknowledged, from its /metrics; empty while it is not serving. */
   OptionalLong published() {
+    return counter(CONNECTOR_PUBLISHED);
+  }
+
+  /** The sum of every series of {@code metric} in its /metrics; empty while it is not serving. */
+  OptionalLong counter(String metric) {
     try {
       HttpResponse<String> r = http.send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics")).timeout(Duration.ofSeconds(2)).build(),
@@ -85,7 +91,7 @@ final class ConnectorProcess implements AutoCloseable {
       }
       double sum = 0;
       for (String line : r.body().split("\n")) {
-        if (line.startsWith(PUBLISHED)) {
+        if (line.length() > metric.length() && line.startsWith(metric) && (line.charAt(metric.length()) == '{' || line.charAt(metric.length()) == ' ')) {
           sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
       }
@@ -108,7 +114,7 @@ final class ConnectorProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM (the connector's shutdown hook flushes), then SIGKILL after 10 s. */
+  /** SIGTERM (the service's shutdown hook flushes), then SIGKILL after 10 s. */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
