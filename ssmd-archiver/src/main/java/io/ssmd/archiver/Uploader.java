@@ -10,7 +10,6 @@ import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +34,11 @@ final class Uploader implements AutoCloseable {
   private final Path root;
   private final String feed;
   private final ArchiverMetrics metrics;
-  private final ExecutorService executor;
+  /** Also retries failed days every {@link #RETRY_EVERY}, so an idle stream does not leave a failed upload waiting. */
+  private final java.util.concurrent.ScheduledExecutorService executor;
+  static final Duration RETRY_EVERY = Duration.ofSeconds(30);
+  /** Days whose last sync failed: retried with every rotation, every {@link #RETRY_EVERY} and at start. */
+  private final Set<Path> failedDays = ConcurrentHashMap.newKeySet();
   /** Keys verified in the store with this content: {@code key + "@" + sha256}. */
   private final Set<String> verified = ConcurrentHashMap.newKeySet();
   private final Set<Path> queued = ConcurrentHashMap.newKeySet();
@@ -47,11 +50,19 @@ final class Uploader implements AutoCloseable {
     this.root = root;
     this.feed = feed;
     this.metrics = metrics;
-    this.executor = Executors.newSingleThreadExecutor(r -> {
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ssmd-archiver-upload-" + feed);
       t.setDaemon(true);
       return t;
     });
+    executor.scheduleWithFixedDelay(this::retryFailed, RETRY_EVERY.toMillis(), RETRY_EVERY.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private void retryFailed() {
+    for (Path day : failedDays) {
+      submit(day);
+    }
   }
 
   /** Why the last upload round failed, or null when it succeeded (or none ran yet). */
@@ -70,8 +81,21 @@ final class Uploader implements AutoCloseable {
     }
   }
 
-  /** Schedules a sync of one day directory; a day already waiting is not queued twice. */
+  /**
+   * Schedules a sync of one day directory, and of every day whose last sync failed (a day that
+   * finished while the store was down must not wait for a restart); a day already waiting is not
+   * queued twice.
+   */
   void submit(Path dayDir) {
+    for (Path failed : failedDays) {
+      if (!failed.equals(dayDir)) {
+        queue(failed);
+      }
+    }
+    queue(dayDir);
+  }
+
+  private void queue(Path dayDir) {
     if (closing || !queued.add(dayDir)) {
       return;
     }
@@ -92,7 +116,7 @@ final class Uploader implements AutoCloseable {
     try {
       manifest = Manifest.read(dayDir, java.time.Instant.now());
     } catch (IOException e) {
-      fail("cannot read " + dayDir.resolve(ArchiveFormat.MANIFEST) + ": " + e.getMessage());
+      fail(dayDir, "cannot read " + dayDir.resolve(ArchiveFormat.MANIFEST) + ": " + e.getMessage());
       return false;
     }
     if (manifest.isEmpty()) {
@@ -109,13 +133,16 @@ final class Uploader implements AutoCloseable {
       }
       Path m = dayDir.resolve(ArchiveFormat.MANIFEST);
       ensure(ArchiveFormat.key(feed, day, ArchiveFormat.MANIFEST), m, Files.size(m), Repair.sha256(m));
-      lastFailure = null;
+      failedDays.remove(dayDir);
+      if (failedDays.isEmpty()) {
+        lastFailure = null; // healthy only when no day is left behind
+      }
       return true;
     } catch (StorageException e) {
-      fail(e.getMessage());
+      fail(dayDir, e.getMessage());
       return false;
     } catch (IOException e) {
-      fail("cannot read " + dayDir + " for upload: " + e.getMessage());
+      fail(dayDir, "cannot read " + dayDir + " for upload: " + e.getMessage());
       return false;
     }
   }
@@ -126,8 +153,9 @@ final class Uploader implements AutoCloseable {
       return;
     }
     Optional<ObjectStore.StoredObject> there = withRetry(key, () -> store.head(key));
+    // An object without checksum metadata is not ours (or not verified): replace it rather than trust its size.
     if (there.isPresent() && there.get().size() == size
-        && (there.get().sha256() == null || there.get().sha256().equalsIgnoreCase(sha256))) {
+        && there.get().sha256() != null && there.get().sha256().equalsIgnoreCase(sha256)) {
       verified.add(id);
       return;
     }
@@ -162,10 +190,12 @@ final class Uploader implements AutoCloseable {
     }
   }
 
-  private void fail(String why) {
+  private void fail(Path dayDir, String why) {
+    failedDays.add(dayDir);
     lastFailure = why;
     metrics.uploadFailure();
-    LOG.error("upload to {} failed; retried at the next rotation and at start: {}", store.describe(), why);
+    LOG.error("upload to {} failed; retried at the next rotation, within {} s and at start: {}", store.describe(),
+        RETRY_EVERY.toSeconds(), why);
   }
 
   /** Waits up to {@code timeout} for queued uploads, then stops. */

@@ -134,13 +134,39 @@ final class DataCommand implements Runnable {
     @Option(names = "--normalized", description = "One JSON record shape across venues (trade, quote, book_snapshot, book_delta, lifecycle) with fixed-point prices.")
     boolean normalized;
 
+    @Option(names = "--publish", description = "Publish the frames back onto the transport of --env (subjects re-derived, Nats-Msg-Id replay-<feed>-<seq>) instead of printing them.")
+    boolean publish;
+
+    @Option(names = "--env", description = "Environment whose transport --publish uses (its feed must be --feed).")
+    String env;
+
+    @Option(names = "--feeds-dir", description = "Feed files for --env (default: ../feeds beside the environment).")
+    Path feedsDir;
+
     @Override
     public Integer call() throws IOException {
       Replay.Options o = Replay.Options.of(day.root, day.day(), feeds(feed, day))
           .withSymbol(symbol).withWindow(day.instant("--from", from), day.instant("--to", to))
           .withSpeed(speed).withNormalized(normalized);
+      Replay.Summary s;
+      if (publish) {
+        if (env == null || feed == null || normalized) {
+          throw new UsageException("--publish needs --env and --feed (the environment's feed), and publishes raw frames (no --normalized)");
+        }
+        io.ssmd.config.ResolvedEnvironment r = EnvCommand.load(env, feedsDir);
+        if (!r.feedName().equals(feed)) {
+          throw new UsageException("--feed " + feed + " is not the feed of " + r.environmentFile() + " (" + r.feedName() + ")");
+        }
+        try (io.ssmd.transport.Transport t = Transports.open(r, io.ssmd.transport.PublishListener.NONE)) {
+          s = Replay.run(o, t, r.subjectPrefix(), java.time.Duration.ofSeconds(30));
+        }
+        System.err.printf("published %d frame(s) of %d line(s) to %s (refused %d)%n", s.framesEmitted(), s.linesRead(),
+            r.environment().transport().type().configName(), s.publishRefused());
+        report(s.problems());
+        return s.problems().isEmpty() && s.publishRefused() == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+      }
       OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-      Replay.Summary s = Replay.run(o, out);
+      s = Replay.run(o, out);
       out.flush();
       report(s.problems());
       System.err.printf("replayed %d frame(s) of %d line(s)%s%s in %d ms%n", s.framesEmitted(), s.linesRead(),

@@ -190,6 +190,16 @@ class RunConnectorProcessIT {
     try (var files = Files.list(day)) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
+
+    // replay the archive back onto a transport: another environment's stream gets every message once
+    Path replayEnv = env("kraken-replay", "");
+    assertThat(run("env", "apply", replayEnv.toString(), feedsDir).exit()).isZero();
+    Ssmd.Result replay = run("data", "replay", "--date", day.getFileName().toString(), "--root", archive.toString(),
+        "--feed", "kraken", "--publish", "--env", replayEnv.toString(), feedsDir);
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    try (Connection nc = Nats.connect(nats.url())) {
+      assertThat(nc.jetStreamManagement().getStreamInfo("KRAKENREPLAY_KRAKEN").getStreamState().getMsgCount()).isEqualTo(stored);
+    }
   }
 
   @Test
