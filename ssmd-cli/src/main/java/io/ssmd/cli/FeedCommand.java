@@ -105,7 +105,7 @@ final class FeedCommand implements Runnable {
         throw new UsageException("--feed must be one of kalshi, kraken, polymarket, got '" + feed + "'");
       }
       Capture c = new Capture(env, feed, URI.create("ws://localhost/"), FeedLimits.DEFAULTS, List.of(), List.of(), null, ShardConfig.DEFAULTS);
-      VenueSession session = c.venue().open(new OfflineContext());
+      VenueSession session = c.venue().open(SessionContext.offline());
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       int published = 0;
       int other = 0;
@@ -137,30 +137,5 @@ final class FeedCommand implements Runnable {
 
   static Path feedFile(String feedOrFile, Path feedsDir) {
     return feedOrFile.endsWith(".yaml") || feedOrFile.contains("/") ? Path.of(feedOrFile) : feedsDir.resolve(feedOrFile + ".yaml");
-  }
-
-  /** A session context with no connection: commands a venue would send are discarded. */
-  private static final class OfflineContext implements SessionContext {
-    @Override
-    public void send(String text) {}
-
-    @Override
-    public void gap(String market, String detail) {}
-
-    @Override
-    public void resync(String market, String reason) {}
-
-    @Override
-    public void venueError(String code, String detail) {}
-
-    @Override
-    public int shard() {
-      return 0;
-    }
-
-    @Override
-    public boolean primary() {
-      return true;
-    }
   }
 }

@@ -29,4 +29,39 @@ public interface SessionContext {
   default long nanoTime() {
     return System.nanoTime();
   }
+
+  /**
+   * A context with no connection, for routing archived or piped frames ({@code ssmd feed route},
+   * replay): commands the venue would send are discarded, gaps and resyncs are not counted.
+   */
+  static SessionContext offline() {
+    return Offline.INSTANCE;
+  }
+
+  /** The no-op context behind {@link #offline()}. */
+  enum Offline implements SessionContext {
+    INSTANCE;
+
+    @Override
+    public void send(String text) {}
+
+    @Override
+    public void gap(String market, String detail) {}
+
+    @Override
+    public void resync(String market, String reason) {}
+
+    @Override
+    public void venueError(String code, String detail) {}
+
+    @Override
+    public int shard() {
+      return 0;
+    }
+
+    @Override
+    public boolean primary() {
+      return true;
+    }
+  }
 }

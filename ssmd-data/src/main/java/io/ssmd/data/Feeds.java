@@ -38,9 +38,9 @@ public final class Feeds {
    */
   static VenueSession router(String feed) {
     return switch (feed) {
-      case "kalshi" -> new KalshiVenue(KalshiVenueOptions.defaults(null, null)).open(OFFLINE);
-      case "kraken" -> new KrakenVenue(KrakenVenueOptions.defaults()).open(OFFLINE);
-      case "polymarket" -> new PolymarketVenue(PolymarketVenueOptions.defaults()).open(OFFLINE);
+      case "kalshi" -> new KalshiVenue(KalshiVenueOptions.defaults(null, null)).open(SessionContext.offline());
+      case "kraken" -> new KrakenVenue(KrakenVenueOptions.defaults()).open(SessionContext.offline());
+      case "polymarket" -> new PolymarketVenue(PolymarketVenueOptions.defaults()).open(SessionContext.offline());
       default -> throw unknown(feed);
     };
   }
@@ -58,28 +58,4 @@ public final class Feeds {
   static IllegalArgumentException unknown(String feed) {
     return new IllegalArgumentException("unknown feed '" + feed + "' (expected one of " + String.join(", ", NAMES) + ")");
   }
-
-  private static final SessionContext OFFLINE = new SessionContext() {
-    @Override
-    public void send(String text) {}
-
-    @Override
-    public void gap(String market, String detail) {}
-
-    @Override
-    public void resync(String market, String reason) {}
-
-    @Override
-    public void venueError(String code, String detail) {}
-
-    @Override
-    public int shard() {
-      return 0;
-    }
-
-    @Override
-    public boolean primary() {
-      return true;
-    }
-  };
 }
