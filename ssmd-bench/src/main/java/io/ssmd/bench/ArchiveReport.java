@@ -26,8 +26,8 @@ import java.util.Locale;
  * @param archiverRotationMbps the same for the fsync-rotation run
  * @param rawGzipMbps raw {@code GZIPOutputStream} (level 6) writing the same lines to a file, MB/s
  * @param rawGzipBytes compressed size of that file
- * @param replayRate {@code Replay.run} to a null stream, frames/s (best of 2)
- * @param rawGunzipRate raw gunzip and split into lines of the same files, lines/s (best of 2)
+ * @param replayRate {@code Replay.run} to a null stream, frames/s (best of 3)
+ * @param rawGunzipRate raw gunzip and split into lines of the same files, lines/s (best of 3)
  * @param exportLines archive lines the export read
  * @param exportRows rows it wrote over every kind
  * @param exportSeconds wall time of the export
