@@ -274,7 +274,13 @@ public final class Archiver implements AutoCloseable {
         }
         last = ackFloor;
       }
-      if (delivered > last) {
+      if (c.getAckPolicy() != AckPolicy.All) {
+        // made by an earlier version (explicit acks): the archiver now acknowledges a batch at once
+        LOG.info("consumer {} uses ack policy {}; recreating it with ack policy all at sequence {}", options.durable(),
+            c.getAckPolicy(), last + 1);
+        jsm.deleteConsumer(options.stream(), options.durable());
+        info = null;
+      } else if (delivered > last) {
         // Messages delivered but never written are redelivered only after the ack wait, behind
         // newer ones, and would then look like duplicates; restart the consumer right after the
         // last sequence known to be archived so they come back first.
@@ -293,7 +299,9 @@ public final class Archiver implements AutoCloseable {
     ConsumerConfiguration.Builder b = ConsumerConfiguration.builder()
         .durable(options.durable())
         .filterSubject(options.filter())
-        .ackPolicy(AckPolicy.Explicit)
+        // The archive is written in stream order, so acknowledging the last message of a written
+        // batch acknowledges the batch: one ack per batch instead of one per message.
+        .ackPolicy(AckPolicy.All)
         .ackWait(ACK_WAIT)
         .maxAckPending(Math.max(1000, options.batchSize() * 4L));
     if (last >= 0) {
@@ -346,12 +354,13 @@ public final class Archiver implements AutoCloseable {
       if (!batch.isEmpty() && !appendUntilWritten(batch)) {
         return; // closing: nothing acknowledged, JetStream redelivers to the next run
       }
-      for (Message m : messages) {
+      if (!messages.isEmpty()) {
+        Message lastOfBatch = messages.get(messages.size() - 1);
         try {
-          m.ack();
+          lastOfBatch.ack();
         } catch (RuntimeException e) {
           // the data is in the archive; an ack lost now means a redelivery the dedupe skips
-          LOG.debug("ack of sequence {} failed: {}", m.metaData().streamSequence(), e.toString());
+          LOG.debug("ack of sequence {} failed: {}", lastOfBatch.metaData().streamSequence(), e.toString());
         }
       }
       if (reposition) {
