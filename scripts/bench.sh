@@ -19,10 +19,10 @@ case "$bench" in
 esac
 
 if [ "${SSMD_SKIP_BUILD:-0}" != 1 ]; then
-  echo "bench: building ssmd-cli and ssmd-bench (mvn -o -q)..." >&2
+  echo "bench: building ssmd-cli and ssmd-bench (mvn -q)..." >&2
   # -am builds the modules they depend on; the CLI's jar and lib/ are what the separate connector/archiver process runs
-  (cd "$ROOT" && mvn -B -q -o -pl ssmd-cli,ssmd-bench -am package -DskipTests) >&2 \
-    || { echo "bench: build failed (run 'mvn -o -pl ssmd-cli,ssmd-bench -am package' to see why)" >&2; exit 1; }
+  (cd "$ROOT" && mvn -B -q -pl ssmd-cli,ssmd-bench -am package -DskipTests) >&2 \
+    || { echo "bench: build failed (run 'mvn -pl ssmd-cli,ssmd-bench -am package' to see why)" >&2; exit 1; }
 fi
 
 cd "$ROOT"
