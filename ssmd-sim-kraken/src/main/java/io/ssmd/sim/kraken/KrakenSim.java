@@ -27,7 +27,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.slf4j.Logger;
@@ -46,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * ({@code bytes}), {@code unknown_type}, and {@code bad_checksum} (optional {@code market}): the
  * next book update carries a wrong checksum while the book itself stays right, so a resubscribe
  * heals it.
+ *
+ * <p>REST: {@code GET /0/public/AssetPairs} ({@code pair=} comma list of keys, altnames, v1 or v2
+ * names; {@code info=info|leverage|fees|margin}) over the {@link KrakenSimOptions#referencePairCount()
+ * reference pairs}, which the {@code instrument} channel lists too. {@link #setPairStatus} changes
+ * a pair's status in both; {@link #failNextRequests} and {@code POST /_sim/rest-fault?status=&count=}
+ * make the next REST requests fail with 429 (and {@code Retry-After}) or 5xx.
  */
 public final class KrakenSim extends SimVenue {
   private static final Logger LOG = LoggerFactory.getLogger(KrakenSim.class);
@@ -58,6 +67,14 @@ public final class KrakenSim extends SimVenue {
 
   private final KrakenSimOptions options;
   private final Map<String, Market> markets = new LinkedHashMap<>();
+  /** The reference universe: traded pairs first, then reference-only ones. */
+  private final List<KrakenUniverse.Pair> referencePairs;
+  /** Every name a REST client may use for a pair: key, altname, wsname, v2 symbol. */
+  private final Map<String, KrakenUniverse.Pair> pairsByName = new java.util.HashMap<>();
+  /** Pair statuses other than online, by v2 symbol; guarded by lock. */
+  private final Map<String, String> pairStatus = new java.util.HashMap<>();
+  private final RestFaults restFaults = new RestFaults();
+  private final AtomicLong restRequests = new AtomicLong();
   private final Random rng;
   /** Guards markets, rng, every connection's subscriptions, and the order of sends. */
   private final Object lock = new Object();
@@ -102,6 +119,13 @@ public final class KrakenSim extends SimVenue {
       Market m = new Market(p);
       seed(m);
       markets.put(p.symbol(), m);
+    }
+    this.referencePairs = KrakenUniverse.pairs(options.referencePairCount());
+    for (KrakenUniverse.Pair p : referencePairs) {
+      pairsByName.put(AssetPairs.key(p), p);
+      pairsByName.put(AssetPairs.altname(p), p);
+      pairsByName.put(AssetPairs.wsname(p), p);
+      pairsByName.put(p.symbol(), p);
     }
   }
 
@@ -153,6 +177,89 @@ public final class KrakenSim extends SimVenue {
         LOG.warn("sim kraken: generator failed: {}", e.toString(), e);
       }
     };
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  /** Every pair the reference data lists (REST and instrument channel), in universe order. */
+  public List<KrakenUniverse.Pair> referencePairs() {
+    return referencePairs;
+  }
+
+  /**
+   * Sets a pair's status as REST {@code AssetPairs} and later {@code instrument} snapshots report
+   * it: online, cancel_only, post_only, limit_only, reduce_only (v2 also has maintenance, delisted).
+   */
+  public void setPairStatus(String symbol, String status) {
+    KrakenUniverse.Pair p = pairsByName.get(symbol);
+    if (p == null) {
+      throw new IllegalArgumentException("unknown pair " + symbol);
+    }
+    if (!Set.of("online", "cancel_only", "post_only", "limit_only", "reduce_only", "maintenance", "delisted").contains(status)) {
+      throw new IllegalArgumentException("unknown pair status " + status);
+    }
+    synchronized (lock) {
+      if (status.equals("online")) {
+        pairStatus.remove(p.symbol());
+      } else {
+        pairStatus.put(p.symbol(), status);
+      }
+    }
+    LOG.info("sim kraken: pair {} is now {}", p.symbol(), status);
+  }
+
+  /** The next {@code n} REST requests fail with {@code status} (429 with Retry-After: 1, or 5xx). */
+  public void failNextRequests(int n, int status) {
+    restFaults.add(n, status, 1);
+  }
+
+  private String status(KrakenUniverse.Pair p) {
+    synchronized (lock) {
+      return pairStatus.getOrDefault(p.symbol(), "online");
+    }
+  }
+
+  @Override
+  public boolean handleHttp(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    if (Rest.faultEndpoint(path, request, response, callback, restFaults)) {
+      return true;
+    }
+    if (!path.equals("/0/public/AssetPairs")) {
+      return false;
+    }
+    restRequests.incrementAndGet();
+    if (Rest.failure(response, callback, restFaults, "{\"error\":[\"EAPI:Rate limit exceeded\"]}",
+        "{\"error\":[\"EService:Unavailable\"]}")) {
+      return true;
+    }
+    Fields q = Request.extractQueryParameters(request);
+    String info = q.getValue("info") == null ? "info" : q.getValue("info");
+    if (!Set.of("info", "leverage", "fees", "margin").contains(info)) {
+      return Rest.json(response, callback, 200, "{\"error\":[\"EGeneral:Invalid arguments:info\"]}");
+    }
+    List<KrakenUniverse.Pair> selected;
+    String pairParam = q.getValue("pair");
+    if (pairParam == null || pairParam.isBlank()) {
+      selected = referencePairs;
+    } else {
+      selected = new ArrayList<>();
+      for (String name : pairParam.split(",")) {
+        KrakenUniverse.Pair p = pairsByName.get(name.trim());
+        if (p == null) {
+          // the venue fails the whole request when any one name is unknown
+          return Rest.json(response, callback, 200, "{\"error\":[\"EQuery:Unknown asset pair\"]}");
+        }
+        selected.add(p);
+      }
+    }
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.putArray("error");
+    ObjectNode result = body.putObject("result");
+    for (KrakenUniverse.Pair p : selected) {
+      result.set(AssetPairs.key(p), AssetPairs.record(p, status(p), info));
+    }
+    return Rest.json(response, callback, 200, body.toString());
   }
 
   // ---------------------------------------------------------------- faults and status
@@ -210,6 +317,9 @@ public final class KrakenSim extends SimVenue {
       faults.forEach((k, v) -> f.put(k.name().toLowerCase(), v));
       s.put("faultsInjected", f);
       s.put("badChecksumPending", badChecksumPending);
+      s.put("referencePairs", referencePairs.size());
+      s.put("restRequests", restRequests.get());
+      s.put("restFailuresPending", restFaults.pending());
       return s;
     }
   }
@@ -378,11 +488,11 @@ public final class KrakenSim extends SimVenue {
   }
 
   private String instrumentSnapshot() {
-    StringBuilder sb = new StringBuilder(256 * markets.size());
+    StringBuilder sb = new StringBuilder(256 * referencePairs.size());
     sb.append("{\"channel\":\"instrument\",\"type\":\"snapshot\",\"data\":{\"assets\":[");
     Set<String> assets = new LinkedHashSet<>();
     assets.add("USD");
-    markets.values().forEach(m -> assets.add(m.pair.base()));
+    referencePairs.forEach(p -> assets.add(p.base()));
     boolean first = true;
     for (String a : assets) {
       sb.append(first ? "" : ",");
@@ -395,12 +505,12 @@ public final class KrakenSim extends SimVenue {
     }
     sb.append("],\"pairs\":[");
     first = true;
-    for (Market m : markets.values()) {
-      KrakenUniverse.Pair p = m.pair;
+    for (KrakenUniverse.Pair p : referencePairs) {
       sb.append(first ? "" : ",");
       first = false;
       sb.append("{\"symbol\":\"").append(p.symbol()).append("\",\"base\":\"").append(p.base())
-          .append("\",\"quote\":\"").append(p.quote()).append("\",\"status\":\"online\",\"qty_precision\":")
+          .append("\",\"quote\":\"").append(p.quote()).append("\",\"status\":\"").append(status(p))
+          .append("\",\"qty_precision\":")
           .append(p.qtyPrecision()).append(",\"qty_increment\":").append(p.qtyIncrement().toPlainString())
           .append(",\"price_precision\":").append(p.pricePrecision())
           .append(",\"cost_precision\":").append(p.costPrecision())

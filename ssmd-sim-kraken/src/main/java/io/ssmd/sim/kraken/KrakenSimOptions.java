@@ -19,9 +19,19 @@ import java.util.Objects;
  * @param tickInterval how often the generator runs (default 10 ms)
  * @param bookLevels price levels per side kept in each simulated book, the most any depth can
  *     show (default 100)
+ * @param referencePairs pairs listed by the REST {@code AssetPairs} endpoint and the
+ *     {@code instrument} channel: the {@code markets} traded pairs first, then more of the same
+ *     universe that exist only as reference data (0, the default, means as many as
+ *     {@code markets}; otherwise at least {@code markets}, at most 100000)
  */
 public record KrakenSimOptions(
-    int markets, double messagesPerSecond, long seed, Duration heartbeatInterval, Duration tickInterval, int bookLevels) {
+    int markets,
+    double messagesPerSecond,
+    long seed,
+    Duration heartbeatInterval,
+    Duration tickInterval,
+    int bookLevels,
+    int referencePairs) {
 
   public static final int DEFAULT_MARKETS = 10;
   public static final double DEFAULT_MESSAGES_PER_SECOND = 200;
@@ -49,9 +59,23 @@ public record KrakenSimOptions(
     if (bookLevels < 10 || bookLevels > 1000) {
       problems.add("bookLevels must be between 10 and 1000 (the checksum covers 10 levels), got " + bookLevels);
     }
+    if (referencePairs != 0 && (referencePairs < markets || referencePairs > 100_000)) {
+      problems.add("referencePairs must be 0 or between markets (" + markets + ") and 100000, got " + referencePairs);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid Kraken simulator options: " + String.join("; ", problems));
     }
+  }
+
+  /** The options without reference-only pairs (the shape before the REST API existed). */
+  public KrakenSimOptions(
+      int markets, double messagesPerSecond, long seed, Duration heartbeatInterval, Duration tickInterval, int bookLevels) {
+    this(markets, messagesPerSecond, seed, heartbeatInterval, tickInterval, bookLevels, 0);
+  }
+
+  /** How many pairs the reference data lists: {@code referencePairs}, or {@code markets} when 0. */
+  public int referencePairCount() {
+    return referencePairs == 0 ? markets : referencePairs;
   }
 
   /** All defaults: 10 markets, 200 events/s, seed 42, heartbeat 1 s, tick 10 ms, 100 levels. */
@@ -61,18 +85,22 @@ public record KrakenSimOptions(
   }
 
   public KrakenSimOptions withMarkets(int n) {
-    return new KrakenSimOptions(n, messagesPerSecond, seed, heartbeatInterval, tickInterval, bookLevels);
+    return new KrakenSimOptions(n, messagesPerSecond, seed, heartbeatInterval, tickInterval, bookLevels, referencePairs);
   }
 
   public KrakenSimOptions withMessagesPerSecond(double rate) {
-    return new KrakenSimOptions(markets, rate, seed, heartbeatInterval, tickInterval, bookLevels);
+    return new KrakenSimOptions(markets, rate, seed, heartbeatInterval, tickInterval, bookLevels, referencePairs);
   }
 
   public KrakenSimOptions withSeed(long s) {
-    return new KrakenSimOptions(markets, messagesPerSecond, s, heartbeatInterval, tickInterval, bookLevels);
+    return new KrakenSimOptions(markets, messagesPerSecond, s, heartbeatInterval, tickInterval, bookLevels, referencePairs);
   }
 
   public KrakenSimOptions withHeartbeatInterval(Duration d) {
-    return new KrakenSimOptions(markets, messagesPerSecond, seed, d, tickInterval, bookLevels);
+    return new KrakenSimOptions(markets, messagesPerSecond, seed, d, tickInterval, bookLevels, referencePairs);
+  }
+
+  public KrakenSimOptions withReferencePairs(int n) {
+    return new KrakenSimOptions(markets, messagesPerSecond, seed, heartbeatInterval, tickInterval, bookLevels, n);
   }
 }
