@@ -45,6 +45,14 @@ import org.slf4j.LoggerFactory;
  * <p>Universe: markets {@code SIM-MKT-000 ..} ({@link #marketTicker}), ten per event
  * {@code SIM-EVT-00 ..} ({@link #eventTicker}).
  *
+ * <p>REST: the Trade API v2 security-master endpoints under {@code /trade-api/v2} ({@code /series},
+ * {@code /events}, {@code /markets} with cursor paging and filters, {@code /series/fee_changes},
+ * {@code /exchange/status}) over a reference universe of {@link KalshiSimOptions#referenceUniverse()}
+ * markets that includes the WebSocket ones. Tests change it with {@link #openMarket}, {@link
+ * #closeMarket}, {@link #renameMarket} and {@link #addMarket}; each moves the market's {@code
+ * updated_time} and sends the matching {@code market_lifecycle_v2} message. REST faults: {@link
+ * #failNextRequests}, {@link #malformNextMarket}, or {@code POST /_sim/rest-fault?status=429&count=3}.
+ *
  * <p>Faults: drop, abort, stall, malformed, oversize ({@code bytes}), unknown_type, and
  * {@code skip_seq} ({@code market} optional): the next orderbook message on one orderbook sid
  * skips one {@code seq} number.
@@ -88,17 +96,25 @@ public final class KalshiSim extends SimVenue {
   private int subsVersion;
   private int candidatesVersion = -1;
   private long[] candidates = new long[0];
+  private final KalshiReference reference;
+  private final KalshiRest rest;
 
   public KalshiSim(KalshiSimOptions options, Journal journal, ScheduledExecutorService scheduler) {
     super(journal, scheduler);
     this.options = options;
     this.rnd = new Random(options.seed());
     for (int i = 0; i < options.markets(); i++) {
-      SimMarket m = new SimMarket(i, rnd, options.bookDepth());
-      markets.add(m);
-      byTicker.put(m.ticker, m);
-      byId.put(m.marketId, m);
+      addWsMarket(new SimMarket(i, rnd, options.bookDepth()));
     }
+    this.reference = new KalshiReference(options, Instant.now());
+    this.rest = new KalshiRest(reference);
+  }
+
+  private void addWsMarket(SimMarket m) {
+    m.slot = markets.size();
+    markets.add(m);
+    byTicker.put(m.ticker, m);
+    byId.put(m.marketId, m);
   }
 
   /** {@code SIM-MKT-%03d}. */
@@ -111,9 +127,172 @@ public final class KalshiSim extends SimVenue {
     return String.format("SIM-EVT-%02d", i);
   }
 
-  /** All market tickers of the universe, in order. */
+  /** All market tickers of the WebSocket universe, in order (markets opened or added later included). */
   public List<String> marketTickers() {
-    return markets.stream().map(m -> m.ticker).toList();
+    synchronized (lock) {
+      return markets.stream().map(m -> m.ticker).toList();
+    }
+  }
+
+  /** Number of markets the REST reference universe serves now (grows with {@link #addMarket}). */
+  public int referenceMarkets() {
+    return reference.size();
+  }
+
+  // ---------------------------------------------------------------- REST and its mutations
+
+  @Override
+  public boolean handleHttp(org.eclipse.jetty.server.Request request, Response response, Callback callback) throws Exception {
+    return rest.handle(request, response, callback);
+  }
+
+  /**
+   * Opens a market now: status {@code active}, {@code open_time} now (and a close time in the future
+   * if it had passed). It becomes subscribable over the WebSocket, and lifecycle subscribers get
+   * {@code activated}.
+   *
+   * @throws IllegalArgumentException for a ticker outside the reference universe
+   */
+  public void openMarket(String ticker) {
+    int i = requireMarket(ticker);
+    long now = nowSeconds();
+    KalshiReference.State before = reference.state(i);
+    Long close = before.closeTs() > now ? null : now + 30 * 86_400L;
+    KalshiReference.State m = reference.change(i, KalshiReference.ACTIVE, null, now, close, now);
+    ensureWsMarket(i);
+    ObjectNode o = lifecycle("activated", ticker);
+    o.put("is_deactivated", false);
+    o.put("open_ts", m.openTs());
+    o.put("close_ts", m.closeTs());
+    sendLifecycle(o, ticker);
+    LOG.info("sim kalshi: opened market {}", ticker);
+  }
+
+  /**
+   * Closes a market now: status {@code closed}, {@code close_time} now; lifecycle subscribers get
+   * {@code deactivated}.
+   *
+   * @throws IllegalArgumentException for a ticker outside the reference universe
+   */
+  public void closeMarket(String ticker) {
+    int i = requireMarket(ticker);
+    long now = nowSeconds();
+    reference.change(i, KalshiReference.CLOSED, null, null, now, now);
+    ObjectNode o = lifecycle("deactivated", ticker);
+    o.put("is_deactivated", true);
+    o.put("close_ts", now);
+    sendLifecycle(o, ticker);
+    LOG.info("sim kalshi: closed market {}", ticker);
+  }
+
+  /**
+   * Changes a market's title; lifecycle subscribers get {@code metadata_updated}.
+   *
+   * @throws IllegalArgumentException for a ticker outside the reference universe
+   */
+  public void renameMarket(String ticker, String title) {
+    if (title == null || title.isBlank()) {
+      throw new IllegalArgumentException("title must not be blank");
+    }
+    int i = requireMarket(ticker);
+    KalshiReference.State m = reference.change(i, null, title, null, null, nowSeconds());
+    ObjectNode o = lifecycle("metadata_updated", ticker);
+    ObjectNode meta = o.putObject("additional_metadata");
+    meta.put("title", title);
+    meta.put("event_ticker", m.eventTicker());
+    sendLifecycle(o, ticker);
+    LOG.info("sim kalshi: renamed market {} to {}", ticker, title);
+  }
+
+  /** Adds a market that is open now and closes in 30 days; see {@link #addMarket(String, Instant, Instant)}. */
+  public String addMarket(String title) {
+    Instant now = Instant.ofEpochSecond(nowSeconds());
+    return addMarket(title, now, now.plusSeconds(30 * 86_400L));
+  }
+
+  /**
+   * Adds a market at the next index of the reference universe (ticker {@code SIM-MKT-<index>}, in the
+   * last event if it has room, else a new one); lifecycle subscribers get {@code created}. A market
+   * whose open time has come is {@code active} and subscribable over the WebSocket; one opening
+   * later is {@code initialized} until {@link #openMarket}.
+   *
+   * @return the new market's ticker
+   */
+  public String addMarket(String title, Instant openTime, Instant closeTime) {
+    if (title == null || title.isBlank()) {
+      throw new IllegalArgumentException("title must not be blank");
+    }
+    if (!closeTime.isAfter(openTime)) {
+      throw new IllegalArgumentException("closeTime must be after openTime");
+    }
+    long now = nowSeconds();
+    KalshiReference.State m = reference.add(title, openTime.getEpochSecond(), closeTime.getEpochSecond(), now);
+    if (m.status().equals(KalshiReference.ACTIVE)) {
+      ensureWsMarket(m.index());
+    }
+    ObjectNode o = lifecycle("created", m.ticker());
+    o.put("open_ts", m.openTs());
+    o.put("close_ts", m.closeTs());
+    o.put("price_level_structure", "linear_cent");
+    ObjectNode meta = o.putObject("additional_metadata");
+    meta.put("event_ticker", m.eventTicker());
+    meta.put("title", title);
+    meta.put("yes_sub_title", "Yes");
+    meta.put("no_sub_title", "No");
+    sendLifecycle(o, m.ticker());
+    LOG.info("sim kalshi: added market {} ({})", m.ticker(), title);
+    return m.ticker();
+  }
+
+  /**
+   * The next {@code n} REST requests under {@code /trade-api/v2} fail with {@code status}: 429 (with
+   * {@code Retry-After: 1}) or a 5xx such as 500 or 503.
+   */
+  public void failNextRequests(int n, int status) {
+    rest.failNextRequests(n, status);
+  }
+
+  /** The next market record served (in any list or lookup) lacks {@code status} and has a numeric {@code close_time}. */
+  public void malformNextMarket() {
+    rest.malformNextMarket();
+  }
+
+  private int requireMarket(String ticker) {
+    int i = reference.indexOf(ticker);
+    if (i < 0) {
+      throw new IllegalArgumentException("no such market in the reference universe: " + ticker);
+    }
+    return i;
+  }
+
+  /** Seconds, but never earlier than the universe's start, so changes always sort after generated data. */
+  private long nowSeconds() {
+    return Math.max(System.currentTimeMillis() / 1000, reference.t0);
+  }
+
+  /** Makes a reference market subscribable over the WebSocket (a connector adds markets that open). */
+  private void ensureWsMarket(int index) {
+    synchronized (lock) {
+      if (!byTicker.containsKey(marketTicker(index))) {
+        addWsMarket(new SimMarket(index, new Random(KalshiReference.mix(options.seed(), index)), options.bookDepth()));
+        subscriptionsChanged();
+      }
+    }
+  }
+
+  private static ObjectNode lifecycle(String eventType, String ticker) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("event_type", eventType);
+    o.put("market_ticker", ticker);
+    return o;
+  }
+
+  private void sendLifecycle(ObjectNode o, String ticker) {
+    o.put("ts_ms", System.currentTimeMillis());
+    String body = write(o);
+    synchronized (lock) {
+      fanOutGlobal("market_lifecycle_v2", "lifecycle", ticker, body);
+    }
   }
 
   public KalshiSimOptions options() {
@@ -218,7 +397,7 @@ public final class KalshiSim extends SimVenue {
         }
         for (int i = 0; i < n; i++) {
           long c = cands[rnd.nextInt(cands.length)];
-          emit((int) (c >>> 32), markets.get((int) c));
+          emit((int) (c >>> 32), markets.get((int) c)); // low half: the market's slot
         }
       }
     } catch (RuntimeException e) {
@@ -240,11 +419,11 @@ public final class KalshiSim extends SimVenue {
         }
         if (s.all) {
           for (SimMarket m : markets) {
-            set.add(((long) ch << 32) | m.index);
+            set.add(((long) ch << 32) | m.slot);
           }
         } else {
           for (String t : s.markets) {
-            set.add(((long) ch << 32) | byTicker.get(t).index);
+            set.add(((long) ch << 32) | byTicker.get(t).slot);
           }
         }
       }
@@ -502,13 +681,13 @@ public final class KalshiSim extends SimVenue {
     return write(o);
   }
 
-  private static String eventLifecycleBody(String eventTicker) {
+  private String eventLifecycleBody(String eventTicker) {
     ObjectNode o = JSON.createObjectNode();
     o.put("event_ticker", eventTicker);
     o.put("title", "Simulated event " + eventTicker);
     o.put("subtitle", "ssmd simulator");
     o.put("collateral_return_type", "MECNET");
-    o.put("series_ticker", "SIM");
+    o.put("series_ticker", KalshiReference.SERIES.get(reference.seriesOf(reference.eventIndexOf(eventTicker))).ticker());
     o.put("ts_ms", System.currentTimeMillis());
     return write(o);
   }
@@ -618,6 +797,7 @@ public final class KalshiSim extends SimVenue {
       faults.forEach((k, v) -> f.put(k.name().toLowerCase(), v));
     }
     s.put("faults_injected", f);
+    s.putAll(rest.status());
     return s;
   }
 }

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param maxClockSkew largest accepted distance of {@code KALSHI-ACCESS-TIMESTAMP} from now (default 30 s)
  * @param authorizedKeys registered API keys: key id to RSA public key; every handshake must be signed by one
  * @param bookDepth price levels per side in each simulated book (default 10, 1..49)
+ * @param referenceMarkets size of the REST reference universe ({@code /trade-api/v2/markets}):
+ *     0 (the default) means the same as {@code markets}; a larger value adds REST-only markets
+ *     {@code SIM-MKT-1000 ..} (0..10,000,000). The WebSocket markets always exist in REST too.
  */
 public record KalshiSimOptions(
     int markets,
@@ -28,7 +31,11 @@ public record KalshiSimOptions(
     Duration lifecycleInterval,
     Duration maxClockSkew,
     Map<String, PublicKey> authorizedKeys,
-    int bookDepth) {
+    int bookDepth,
+    int referenceMarkets) {
+
+  /** Largest reference universe: markets are generated from their index, so only the count is stored. */
+  public static final int MAX_REFERENCE_MARKETS = 10_000_000;
 
   public static final int DEFAULT_MARKETS = 10;
   public static final int DEFAULT_MESSAGES_PER_SECOND = 50;
@@ -58,6 +65,9 @@ public record KalshiSimOptions(
     if (bookDepth < 1 || bookDepth > 49) {
       problems.add("bookDepth must be 1..49 price levels, got " + bookDepth);
     }
+    if (referenceMarkets < 0 || referenceMarkets > MAX_REFERENCE_MARKETS) {
+      problems.add("referenceMarkets must be 0..10000000 (0 = same as markets), got " + referenceMarkets);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid Kalshi simulator options: " + String.join("; ", problems));
     }
@@ -74,35 +84,45 @@ public record KalshiSimOptions(
         DEFAULT_LIFECYCLE_INTERVAL,
         DEFAULT_MAX_CLOCK_SKEW,
         authorizedKeys,
-        DEFAULT_BOOK_DEPTH);
+        DEFAULT_BOOK_DEPTH,
+        0);
   }
 
   public KalshiSimOptions withMarkets(int n) {
-    return new KalshiSimOptions(n, messagesPerSecond, seed, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth);
+    return new KalshiSimOptions(n, messagesPerSecond, seed, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth, referenceMarkets);
   }
 
   public KalshiSimOptions withMessagesPerSecond(int n) {
-    return new KalshiSimOptions(markets, n, seed, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth);
+    return new KalshiSimOptions(markets, n, seed, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth, referenceMarkets);
   }
 
   public KalshiSimOptions withSeed(long s) {
-    return new KalshiSimOptions(markets, messagesPerSecond, s, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth);
+    return new KalshiSimOptions(markets, messagesPerSecond, s, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth, referenceMarkets);
   }
 
   public KalshiSimOptions withPingInterval(Duration d) {
-    return new KalshiSimOptions(markets, messagesPerSecond, seed, d, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth);
+    return new KalshiSimOptions(markets, messagesPerSecond, seed, d, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth, referenceMarkets);
   }
 
   public KalshiSimOptions withLifecycleInterval(Duration d) {
-    return new KalshiSimOptions(markets, messagesPerSecond, seed, pingInterval, d, maxClockSkew, authorizedKeys, bookDepth);
+    return new KalshiSimOptions(markets, messagesPerSecond, seed, pingInterval, d, maxClockSkew, authorizedKeys, bookDepth, referenceMarkets);
   }
 
   public KalshiSimOptions withMaxClockSkew(Duration d) {
-    return new KalshiSimOptions(markets, messagesPerSecond, seed, pingInterval, lifecycleInterval, d, authorizedKeys, bookDepth);
+    return new KalshiSimOptions(markets, messagesPerSecond, seed, pingInterval, lifecycleInterval, d, authorizedKeys, bookDepth, referenceMarkets);
   }
 
   public KalshiSimOptions withBookDepth(int depth) {
-    return new KalshiSimOptions(markets, messagesPerSecond, seed, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, depth);
+    return new KalshiSimOptions(markets, messagesPerSecond, seed, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, depth, referenceMarkets);
+  }
+
+  public KalshiSimOptions withReferenceMarkets(int n) {
+    return new KalshiSimOptions(markets, messagesPerSecond, seed, pingInterval, lifecycleInterval, maxClockSkew, authorizedKeys, bookDepth, n);
+  }
+
+  /** Markets served over REST at start: at least the WebSocket universe. */
+  public int referenceUniverse() {
+    return Math.max(markets, referenceMarkets);
   }
 
   /** Key ids only: public keys are not secret, but a status page has no use for them. */
@@ -110,6 +130,6 @@ public record KalshiSimOptions(
   public String toString() {
     return "KalshiSimOptions[markets=" + markets + ", messagesPerSecond=" + messagesPerSecond + ", seed=" + seed
         + ", pingInterval=" + pingInterval + ", lifecycleInterval=" + lifecycleInterval + ", maxClockSkew=" + maxClockSkew
-        + ", authorizedKeys=" + authorizedKeys.keySet() + ", bookDepth=" + bookDepth + "]";
+        + ", authorizedKeys=" + authorizedKeys.keySet() + ", bookDepth=" + bookDepth + ", referenceMarkets=" + referenceMarkets + "]";
   }
 }

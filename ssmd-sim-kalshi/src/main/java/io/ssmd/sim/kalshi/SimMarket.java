@@ -25,6 +25,8 @@ final class SimMarket {
   long openInterest;
   long dollarVolume;
   int lifecycleStep;
+  /** Position in the venue's market list (the index of a market added later can be far larger). */
+  int slot;
 
   SimMarket(int index, java.util.Random rnd, int depth) {
     this.index = index;
