@@ -23,7 +23,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.slf4j.Logger;
@@ -42,6 +45,16 @@ import org.slf4j.LoggerFactory;
  * best-price changes add {@code best_bid_ask} frames for custom-feature clients. Faults: drop,
  * abort, stall, malformed, oversize, unknown_type and bbo_mismatch ({@code asset} or
  * {@code market} aims it).
+ *
+ * <p>Gamma REST: {@code GET /markets} and {@code GET /events} (nested {@code markets[]}) over the
+ * {@link PolymarketSimOptions#referenceMarketCount() reference universe} with offset paging
+ * ({@code limit} capped at {@value Gamma#MAX_LIMIT}, {@code offset}) and the filters {@code active},
+ * {@code closed}, {@code archived}, {@code tag_id}, {@code slug}, {@code id}, {@code clob_token_ids},
+ * {@code condition_ids}, {@code order}, {@code ascending}. Market {@code i} has Gamma id
+ * {@code 500000+i}, event {@code e} id {@code 900000+e}. {@link #closeMarket}, {@link #openMarket},
+ * {@link #addMarket} and {@link #renameMarket} change the REST view (the first three also announce
+ * on the WebSocket); {@link #failNextRequests} and {@code POST /_sim/rest-fault?status=&count=}
+ * make the next REST requests fail with 429 (and {@code Retry-After}) or 5xx.
  */
 public final class PolymarketSim extends SimVenue {
   private static final Logger LOG = LoggerFactory.getLogger(PolymarketSim.class);
@@ -83,6 +96,11 @@ public final class PolymarketSim extends SimVenue {
 
   private final PolymarketSimOptions options;
   private final List<MarketState> states = new ArrayList<>();
+  /** WebSocket state of markets beyond {@code options.markets()} that were opened or added; guarded by lock. */
+  private final Map<Integer, MarketState> extraStates = new HashMap<>();
+  private final Gamma gamma;
+  private final RestFaults restFaults = new RestFaults();
+  private final AtomicLong restRequests = new AtomicLong();
   private final Map<String, Token> tokens = new HashMap<>();
   private final Random random;
   private final Object lock = new Object();
@@ -104,6 +122,7 @@ public final class PolymarketSim extends SimVenue {
       tokens.put(m.yesToken(), new Token(s, true));
       tokens.put(m.noToken(), new Token(s, false));
     }
+    this.gamma = new Gamma(options.markets(), options.referenceMarketCount());
   }
 
   private void seedBook(MarketState s, Random r) {
@@ -398,7 +417,7 @@ public final class PolymarketSim extends SimVenue {
   }
 
   private Emission newMarketEmission(MarketState s, long ts) {
-    return single("lifecycle", s.market.conditionId(), Wire.newMarket(s.market, s.tickSize, ts),
+    return single("lifecycle", s.market.conditionId(), Wire.newMarket(s.market, gamma.question(s.market.index()), s.tickSize, ts),
         Set.of(s.asset(true), s.asset(false)), true);
   }
 
@@ -466,21 +485,139 @@ public final class PolymarketSim extends SimVenue {
     }
   }
 
-  /** Resolves market {@code index}: a {@code market_resolved} event, then no more data for it. */
+  /**
+   * Resolves market {@code index} (of the reference universe): closed in Gamma REST with prices
+   * 1/0, and when it trades on the WebSocket a {@code market_resolved} event, then no more data.
+   */
   public void resolveMarket(int index, boolean yesWins) {
     synchronized (lock) {
-      MarketState s = state(index);
+      if (!gamma.close(index, yesWins, System.currentTimeMillis())) {
+        return;
+      }
+      MarketState s = index <= states.size() ? states.get(index - 1) : extraStates.get(index);
+      if (s == null) {
+        return;
+      }
       s.resolved = true;
       deliver(List.of(single("lifecycle", s.market.conditionId(), Wire.marketResolved(s.market, yesWins, System.currentTimeMillis()),
           Set.of(s.asset(true), s.asset(false)), true)));
+    }
+    LOG.info("sim polymarket: market {} resolved {}", index, yesWins ? "Yes" : "No");
+  }
+
+  /** Closes market {@code index}: {@link #resolveMarket} with a deterministic winner (Yes for odd numbers). */
+  public void closeMarket(int index) {
+    resolveMarket(index, index % 2 == 1);
+  }
+
+  /**
+   * Opens market {@code index}: open in Gamma REST, tradable on the WebSocket (a fresh book even
+   * beyond {@code options.markets()}), and a {@code new_market} event to every custom-feature
+   * connection, since nobody can be subscribed to a market yet to be announced.
+   */
+  public void openMarket(int index) {
+    synchronized (lock) {
+      gamma.open(index, System.currentTimeMillis());
+      MarketState s = wsState(index);
+      s.resolved = false;
+      broadcastNewMarket(s);
+    }
+    LOG.info("sim polymarket: market {} opened", index);
+  }
+
+  /** Adds a market after the last one of the universe, open and announced as {@link #openMarket} does; returns its number. */
+  public int addMarket() {
+    int index;
+    synchronized (lock) {
+      index = gamma.add(System.currentTimeMillis());
+      broadcastNewMarket(wsState(index));
+    }
+    LOG.info("sim polymarket: market {} added", index);
+    return index;
+  }
+
+  /** Changes the question of market {@code index} in Gamma REST (the venue announces no rename on the WebSocket). */
+  public void renameMarket(int index, String question) {
+    gamma.rename(index, question, System.currentTimeMillis());
+  }
+
+  /** Markets in the reference universe now (grows with {@link #addMarket}). */
+  public int referenceMarkets() {
+    return gamma.size();
+  }
+
+  /** Whether market {@code index} is closed in Gamma REST. */
+  public boolean marketClosed(int index) {
+    return gamma.closed(index);
+  }
+
+  /** The next {@code n} REST requests fail with {@code status} (429 with Retry-After: 1, or 5xx). */
+  public void failNextRequests(int n, int status) {
+    restFaults.add(n, status, 1);
+  }
+
+  /** The WebSocket state of market {@code index}, created (with its tokens) on first use. Caller holds the lock. */
+  private MarketState wsState(int index) {
+    if (index >= 1 && index <= states.size()) {
+      return states.get(index - 1);
+    }
+    if (index < 1 || index > gamma.size()) {
+      throw new IllegalArgumentException("market must be between 1 and " + gamma.size() + ", got " + index);
+    }
+    return extraStates.computeIfAbsent(index, i -> {
+      MarketState s = new MarketState(PolymarketUniverse.market(i));
+      seedBook(s, new Random(options.seed() * 31 + i));
+      tokens.put(s.market.yesToken(), new Token(s, true));
+      tokens.put(s.market.noToken(), new Token(s, false));
+      return s;
+    });
+  }
+
+  private void broadcastNewMarket(MarketState s) {
+    String json = Wire.newMarket(s.market, gamma.question(s.market.index()), s.tickSize, System.currentTimeMillis());
+    for (SimConnection sc : connections()) {
+      if (sc instanceof PolymarketConnection c && c.writable() && c.custom) {
+        c.sendData("lifecycle", s.market.conditionId(), json);
+      }
     }
   }
 
   private MarketState state(int index) {
     if (index < 1 || index > states.size()) {
+      MarketState extra = extraStates.get(index);
+      if (extra != null) {
+        return extra;
+      }
       throw new IllegalArgumentException("market must be between 1 and " + states.size() + ", got " + index);
     }
     return states.get(index - 1);
+  }
+
+  // ---- Gamma REST ----
+
+  @Override
+  public boolean handleHttp(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    if (Rest.faultEndpoint(path, request, response, callback, restFaults)) {
+      return true;
+    }
+    boolean markets = path.equals("/markets");
+    if (!markets && !path.equals("/events")) {
+      return false;
+    }
+    restRequests.incrementAndGet();
+    if (Rest.failure(response, callback, restFaults, "{\"error\":\"Too Many Requests\"}", "{\"error\":\"Internal Server Error\"}")) {
+      return true;
+    }
+    Map<String, List<String>> params = new HashMap<>();
+    Fields q = Request.extractQueryParameters(request);
+    q.forEach(f -> params.computeIfAbsent(f.getName(), k -> new ArrayList<>()).addAll(f.getValues()));
+    try {
+      Gamma.Query query = Gamma.query(params);
+      return Rest.json(response, callback, 200, markets ? gamma.markets(query) : gamma.events(query));
+    } catch (IllegalArgumentException e) {
+      return Rest.json(response, callback, 422, "{\"error\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getMessage()) + "}");
+    }
   }
 
   // ---- faults and status ----
@@ -556,6 +693,9 @@ public final class PolymarketSim extends SimVenue {
       faultsInjected.forEach((k, v) -> f.put(k.name().toLowerCase(Locale.ROOT), v));
     }
     m.put("faultsInjected", f);
+    m.put("referenceMarkets", gamma.size());
+    m.put("restRequests", restRequests.get());
+    m.put("restFailuresPending", restFaults.pending());
     return m;
   }
 }

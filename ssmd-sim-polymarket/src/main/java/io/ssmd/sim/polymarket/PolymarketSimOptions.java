@@ -20,9 +20,19 @@ import java.util.List;
  * @param tickInterval how often the generator runs (events are spread over ticks). Default 20 ms
  * @param bookDepth price levels per side of the initial books, and how far from the touch new
  *     levels appear. Default {@value #DEFAULT_BOOK_DEPTH}
+ * @param referenceMarkets markets the Gamma REST API lists: markets 1..{@code markets} (the
+ *     WebSocket universe) first, then reference-only ones, generated on demand. 0 (the default)
+ *     means as many as {@code markets}; otherwise between {@code markets} and
+ *     {@value PolymarketUniverse#MAX_REFERENCE_MARKETS}
  */
 public record PolymarketSimOptions(
-    int markets, double messagesPerSecond, long seed, Duration pingTimeout, Duration tickInterval, int bookDepth) {
+    int markets,
+    double messagesPerSecond,
+    long seed,
+    Duration pingTimeout,
+    Duration tickInterval,
+    int bookDepth,
+    int referenceMarkets) {
 
   public static final int DEFAULT_MARKETS = 5;
   public static final double DEFAULT_MESSAGES_PER_SECOND = 50;
@@ -48,9 +58,24 @@ public record PolymarketSimOptions(
     if (bookDepth < 1 || bookDepth > 40) {
       problems.add("bookDepth: must be between 1 and 40 (levels per side on a 0.01 grid), got " + bookDepth);
     }
+    if (referenceMarkets != 0 && (referenceMarkets < markets || referenceMarkets > PolymarketUniverse.MAX_REFERENCE_MARKETS)) {
+      problems.add("referenceMarkets: must be 0 or between markets (" + markets + ") and "
+          + PolymarketUniverse.MAX_REFERENCE_MARKETS + ", got " + referenceMarkets);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid polymarket sim options: " + String.join("; ", problems));
     }
+  }
+
+  /** The options without reference-only markets (the shape before the REST API existed). */
+  public PolymarketSimOptions(
+      int markets, double messagesPerSecond, long seed, Duration pingTimeout, Duration tickInterval, int bookDepth) {
+    this(markets, messagesPerSecond, seed, pingTimeout, tickInterval, bookDepth, 0);
+  }
+
+  /** How many markets the reference data lists: {@code referenceMarkets}, or {@code markets} when 0. */
+  public int referenceMarketCount() {
+    return referenceMarkets == 0 ? markets : referenceMarkets;
   }
 
   /** All defaults. */
@@ -60,26 +85,30 @@ public record PolymarketSimOptions(
   }
 
   public PolymarketSimOptions withMarkets(int n) {
-    return new PolymarketSimOptions(n, messagesPerSecond, seed, pingTimeout, tickInterval, bookDepth);
+    return new PolymarketSimOptions(n, messagesPerSecond, seed, pingTimeout, tickInterval, bookDepth, referenceMarkets);
   }
 
   public PolymarketSimOptions withMessagesPerSecond(double rate) {
-    return new PolymarketSimOptions(markets, rate, seed, pingTimeout, tickInterval, bookDepth);
+    return new PolymarketSimOptions(markets, rate, seed, pingTimeout, tickInterval, bookDepth, referenceMarkets);
   }
 
   public PolymarketSimOptions withSeed(long s) {
-    return new PolymarketSimOptions(markets, messagesPerSecond, s, pingTimeout, tickInterval, bookDepth);
+    return new PolymarketSimOptions(markets, messagesPerSecond, s, pingTimeout, tickInterval, bookDepth, referenceMarkets);
   }
 
   public PolymarketSimOptions withPingTimeout(Duration d) {
-    return new PolymarketSimOptions(markets, messagesPerSecond, seed, d, tickInterval, bookDepth);
+    return new PolymarketSimOptions(markets, messagesPerSecond, seed, d, tickInterval, bookDepth, referenceMarkets);
   }
 
   public PolymarketSimOptions withTickInterval(Duration d) {
-    return new PolymarketSimOptions(markets, messagesPerSecond, seed, pingTimeout, d, bookDepth);
+    return new PolymarketSimOptions(markets, messagesPerSecond, seed, pingTimeout, d, bookDepth, referenceMarkets);
   }
 
   public PolymarketSimOptions withBookDepth(int d) {
-    return new PolymarketSimOptions(markets, messagesPerSecond, seed, pingTimeout, tickInterval, d);
+    return new PolymarketSimOptions(markets, messagesPerSecond, seed, pingTimeout, tickInterval, d, referenceMarkets);
+  }
+
+  public PolymarketSimOptions withReferenceMarkets(int n) {
+    return new PolymarketSimOptions(markets, messagesPerSecond, seed, pingTimeout, tickInterval, bookDepth, n);
   }
 }

@@ -13,11 +13,21 @@ import java.util.List;
  * markets. Market {@code i} (1-based) is a binary market with a Yes token {@code 10^66 + (2i-1)}
  * and a No token {@code 10^66 + 2i} (67-digit decimal strings, like real CLOB token ids) and a
  * condition id {@code 0x} + the SHA-256 hex of {@code "ssmd-sim-polymarket-market-" + i}.
+ *
+ * <p>Markets belong to events (Gamma's parent objects) in blocks of ten: five events of 1, 1, 2, 3
+ * and 3 markets, so single- and multi-market events both occur; event {@code e} (1-based) is
+ * {@link #eventOf(int)} of its markets, its markets are {@link #firstMarketOf(int)} onwards.
  */
 public final class PolymarketUniverse {
 
-  /** Upper bound on the universe size (keeps token ids at 67 digits). */
+  /** Upper bound on the WebSocket universe size. */
   public static final int MAX_MARKETS = 100_000;
+
+  /** Upper bound on the reference (REST) universe; token ids stay at 67 digits. */
+  public static final int MAX_REFERENCE_MARKETS = 1_000_000;
+
+  private static final int[] EVENT_START = {0, 1, 2, 4, 7};
+  private static final int[] EVENT_SIZE = {1, 1, 2, 3, 3};
 
   private static final BigInteger TOKEN_BASE = BigInteger.TEN.pow(66);
 
@@ -65,8 +75,8 @@ public final class PolymarketUniverse {
 
   /** Market {@code i} (1-based). */
   public static Market market(int i) {
-    if (i < 1 || i > MAX_MARKETS) {
-      throw new IllegalArgumentException("market number must be between 1 and " + MAX_MARKETS + ", got " + i);
+    if (i < 1 || i > MAX_REFERENCE_MARKETS) {
+      throw new IllegalArgumentException("market number must be between 1 and " + MAX_REFERENCE_MARKETS + ", got " + i);
     }
     return new Market(i, conditionId(i), tokenId(2 * i - 1), tokenId(2 * i));
   }
@@ -87,5 +97,40 @@ public final class PolymarketUniverse {
       out.addAll(m.tokens());
     }
     return out;
+  }
+
+  /** The event (1-based) that market {@code i} belongs to. */
+  public static int eventOf(int i) {
+    int block = (i - 1) / 10;
+    int offset = (i - 1) % 10;
+    int k = EVENT_START.length - 1;
+    while (EVENT_START[k] > offset) {
+      k--;
+    }
+    return block * EVENT_START.length + k + 1;
+  }
+
+  /** The first market of event {@code e}. */
+  public static int firstMarketOf(int e) {
+    int block = (e - 1) / EVENT_START.length;
+    return block * 10 + EVENT_START[(e - 1) % EVENT_START.length] + 1;
+  }
+
+  /** How many markets event {@code e} has in a universe of unlimited size. */
+  public static int eventSize(int e) {
+    return EVENT_SIZE[(e - 1) % EVENT_SIZE.length];
+  }
+
+  /** Market number of a token id of this universe, or -1 when it is not one. */
+  public static int marketOfToken(String tokenId) {
+    try {
+      BigInteger k = new BigInteger(tokenId).subtract(TOKEN_BASE);
+      if (k.signum() <= 0 || k.compareTo(BigInteger.valueOf(2L * MAX_REFERENCE_MARKETS)) > 0) {
+        return -1;
+      }
+      return (k.intValueExact() + 1) / 2;
+    } catch (NumberFormatException | ArithmeticException e) {
+      return -1;
+    }
   }
 }

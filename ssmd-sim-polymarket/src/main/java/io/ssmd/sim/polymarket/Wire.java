@@ -81,14 +81,21 @@ final class Wire {
         + oldTick + "\",\"new_tick_size\":\"" + newTick + "\",\"timestamp\":\"" + ts + "\"}";
   }
 
-  private static String eventMessage(PolymarketUniverse.Market m) {
-    return "{\"id\":\"" + (900_000 + m.index()) + "\",\"ticker\":\"" + m.slug() + "\",\"slug\":\"" + m.slug() + "\",\"title\":\"Simulated event "
-        + m.index() + "\",\"description\":\"A simulated binary event.\"}";
+  /** A JSON string literal, escaped (questions can be renamed to any text). */
+  private static String text(String t) {
+    return com.fasterxml.jackson.databind.node.TextNode.valueOf(t).toString();
   }
 
-  static String newMarket(PolymarketUniverse.Market m, String tickSize, long ts) {
+  private static String eventMessage(PolymarketUniverse.Market m) {
+    // the parent event as Gamma REST lists it (PolymarketUniverse groups markets into events)
+    int e = PolymarketUniverse.eventOf(m.index());
+    return "{\"id\":\"" + (900_000 + e) + "\",\"ticker\":\"ssmd-sim-event-" + e + "\",\"slug\":\"ssmd-sim-event-" + e
+        + "\",\"title\":\"Simulated event " + e + "\",\"description\":\"A simulated event.\"}";
+  }
+
+  static String newMarket(PolymarketUniverse.Market m, String question, String tickSize, long ts) {
     String tokens = "[\"" + m.yesToken() + "\",\"" + m.noToken() + "\"]";
-    return "{\"id\":\"" + (500_000 + m.index()) + "\",\"question\":\"" + m.question() + "\",\"market\":\"" + m.conditionId()
+    return "{\"id\":\"" + (500_000 + m.index()) + "\",\"question\":" + text(question) + ",\"market\":\"" + m.conditionId()
         + "\",\"slug\":\"" + m.slug() + "\",\"description\":\"Resolves Yes if simulated event " + m.index()
         + " happens.\",\"assets_ids\":" + tokens + ",\"clob_token_ids\":" + tokens + ",\"outcomes\":[\"Yes\",\"No\"],\"event_message\":"
         + eventMessage(m) + ",\"timestamp\":\"" + ts + "\",\"event_type\":\"new_market\",\"tags\":[\"simulated\"],\"condition_id\":\""
