@@ -203,6 +203,18 @@ final class Gamma {
     return out.toString();
   }
 
+  /** {@code /markets/slug/{slug}}: one market object, or null when no market has that slug. */
+  synchronized String marketBySlug(String slug) {
+    int i = slug.startsWith("ssmd-sim-market-") ? number(slug.substring("ssmd-sim-market-".length()), 0) : -1;
+    return i >= 1 && i <= size ? market(i, true).toString() : null;
+  }
+
+  /** {@code /events/slug/{slug}}: one event object with its markets, or null when no event has that slug. */
+  synchronized String eventBySlug(String slug) {
+    int e = slug.startsWith("ssmd-sim-event-") ? number(slug.substring("ssmd-sim-event-".length()), 0) : -1;
+    return e >= 1 && e <= events() ? event(e).toString() : null;
+  }
+
   private static int number(String s, int base) {
     try {
       return Integer.parseInt(s.trim()) - base;

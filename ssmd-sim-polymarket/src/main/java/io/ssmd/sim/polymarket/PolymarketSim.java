@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * abort, stall, malformed, oversize, unknown_type and bbo_mismatch ({@code asset} or
  * {@code market} aims it).
  *
- * <p>Gamma REST: {@code GET /markets} and {@code GET /events} (nested {@code markets[]}) over the
+ * <p>Gamma REST: {@code GET /markets} and {@code GET /events} (nested {@code markets[]}), plus
+ * {@code /markets/slug/{slug}} and {@code /events/slug/{slug}}, over the
  * {@link PolymarketSimOptions#referenceMarketCount() reference universe} with offset paging
  * ({@code limit} capped at {@value Gamma#MAX_LIMIT}, {@code offset}) and the filters {@code active},
  * {@code closed}, {@code archived}, {@code tag_id}, {@code slug}, {@code id}, {@code clob_token_ids},
@@ -602,12 +603,18 @@ public final class PolymarketSim extends SimVenue {
       return true;
     }
     boolean markets = path.equals("/markets");
-    if (!markets && !path.equals("/events")) {
+    boolean bySlug = path.startsWith("/markets/slug/") || path.startsWith("/events/slug/");
+    if (!markets && !bySlug && !path.equals("/events")) {
       return false;
     }
     restRequests.incrementAndGet();
     if (Rest.failure(response, callback, restFaults, "{\"error\":\"Too Many Requests\"}", "{\"error\":\"Internal Server Error\"}")) {
       return true;
+    }
+    if (bySlug) {
+      String slug = path.substring(path.lastIndexOf('/') + 1);
+      String body = path.startsWith("/markets/") ? gamma.marketBySlug(slug) : gamma.eventBySlug(slug);
+      return body == null ? Rest.json(response, callback, 404, "{\"error\":\"not found\"}") : Rest.json(response, callback, 200, body);
     }
     Map<String, List<String>> params = new HashMap<>();
     Fields q = Request.extractQueryParameters(request);

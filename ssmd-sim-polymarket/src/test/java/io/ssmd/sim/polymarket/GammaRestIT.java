@@ -183,6 +183,9 @@ class GammaRestIT {
       assertThat(m.path("events").get(0).path("tags").get(0).path("id").asText()).isEqualTo(tag);
     }
     assertThat(ok("/events?slug=ssmd-sim-event-3").get(0).path("id").asText()).isEqualTo("900003");
+    assertThat(ok("/events/slug/ssmd-sim-event-3").path("markets").size()).isEqualTo(2);
+    assertThat(ok("/markets/slug/" + m42.slug()).path("conditionId").asText()).isEqualTo(m42.conditionId());
+    assertThat(get("/markets/slug/no-such-market").statusCode()).isEqualTo(404);
 
     // ordered by volume24hr descending, across two pages without overlap
     JsonNode p1 = ok("/markets?order=volume24hr&ascending=false&limit=50");
