@@ -1,0 +1,613 @@
+package io.ssmd.secmaster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmd.secmaster.ChangeEvent.Kind;
+import io.ssmd.secmaster.Upserter.Column;
+import io.ssmd.secmaster.Upserter.Written;
+import io.ssmd.transport.Envelope;
+import io.ssmd.transport.Subjects;
+import io.ssmd.transport.Transport;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads Kalshi reference data (series, events, markets, fee changes) from the REST API into
+ * PostgreSQL, page by page in batches (memory is bounded by one page plus one batch), writes what
+ * changed to the {@code change_events} outbox in the same transactions, and publishes the outbox
+ * on {@code {env}.secmaster.changes.kalshi} when a transport is given.
+ *
+ * <p>Market state is derived here from {@code open_time}/{@code close_time} as well as the venue
+ * status, because Kalshi sends no WebSocket event when a market opens or closes on schedule: a
+ * re-sync after {@code open_time} turns a market {@code open} and emits {@link Kind#ACTIVATED}.
+ */
+public final class KalshiSync {
+  private static final Logger LOG = LoggerFactory.getLogger(KalshiSync.class);
+  /** Feed name in the outbox and subjects. */
+  public static final String FEED = "kalshi";
+  static final int MAX_REJECTIONS_KEPT = 100;
+  /** Incremental syncs reach back this far before the last sync, so venue clock skew loses nothing. */
+  static final Duration INCREMENTAL_OVERLAP = Duration.ofMinutes(1);
+  private static final Set<String> TRANSITION_FIELDS = Set.of("state", "venue_status", "open_time", "close_time", "result");
+  private static final Set<String> SETTLED = Set.of("determined", "disputed", "amended", "finalized", "settled");
+
+  private static final Upserter SERIES = new Upserter("kalshi_series", new Column("ticker", "text"),
+      List.of(col("title"), col("category"), col("frequency"), col("tags"), col("fee_type"), new Column("fee_multiplier", "numeric"),
+          col("contract_url")),
+      List.of());
+  private static final Upserter EVENTS = new Upserter("kalshi_events", new Column("event_ticker", "text"),
+      List.of(col("series_ticker"), col("title"), col("sub_title"), col("category"), new Column("mutually_exclusive", "boolean"),
+          new Column("strike_date", "timestamptz"), col("fee_type_override"), new Column("fee_multiplier_override", "numeric")),
+      List.of());
+  private static final Upserter MARKETS = new Upserter("kalshi_markets", new Column("ticker", "text"),
+      List.of(col("event_ticker"), col("series_ticker"), col("market_type"), col("title"), col("yes_sub_title"), col("no_sub_title"),
+          col("venue_status"), col("state"), new Column("open_time", "timestamptz"), new Column("close_time", "timestamptz"),
+          new Column("expiration_time", "timestamptz"), col("result"), col("price_level_structure"), col("rules_primary")),
+      List.of(new Column("volume", "numeric"), new Column("open_interest", "numeric")));
+  private static final Upserter FEE_CHANGES = new Upserter("kalshi_fee_changes", new Column("id", "text"),
+      List.of(col("series_ticker"), col("fee_type"), new Column("fee_multiplier", "numeric"), new Column("scheduled_ts", "timestamptz")),
+      List.of());
+
+  private final Database db;
+  private final KalshiRestClient rest;
+  private final KalshiSyncOptions options;
+  private final Optional<Transport> transport;
+  private final String env;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * @param env environment name for the change subject {@code {env}.secmaster.changes.kalshi}
+   * @param transport where change events are published (empty: outbox only)
+   */
+  public KalshiSync(Database db, KalshiRestClient rest, KalshiSyncOptions options, String env, Optional<Transport> transport, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.rest = Objects.requireNonNull(rest, "rest");
+    this.options = Objects.requireNonNull(options, "options");
+    this.env = Objects.requireNonNull(env, "env");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The change subject for an environment and feed. */
+  public static String changeSubject(String env, String feed) {
+    return Subjects.sanitize(env) + ".secmaster.changes." + Subjects.sanitize(feed);
+  }
+
+  /** Runs one sync; throws {@link KalshiRestException} when the venue keeps failing (what was committed stays). */
+  public SyncReport run() throws Exception {
+    long t0 = System.nanoTime();
+    Instant started = clock.instant();
+    long retries0 = rest.retries();
+    Run run = new Run(started);
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      for (Upserter u : List.of(SERIES, EVENTS, MARKETS, FEE_CHANGES)) {
+        u.begin(c);
+      }
+      c.commit();
+      Optional<Instant> since = options.incremental() ? lastSync(c) : Optional.empty();
+      run.since = since.map(s -> s.minus(INCREMENTAL_OVERLAP));
+
+      List<String> seriesScope = syncSeries(c, run);
+      List<Map<String, String>> scopes = new ArrayList<>();
+      if (seriesScope == null) {
+        scopes.add(Map.of());
+      } else {
+        for (String s : seriesScope) {
+          scopes.add(Map.of("series_ticker", s));
+        }
+      }
+      for (Map<String, String> scope : scopes) {
+        for (Query q : plan(started)) {
+          Map<String, String> p = new LinkedHashMap<>(scope);
+          p.putAll(q.params());
+          run.since.ifPresent(s -> p.put("min_updated_ts", Long.toString(s.getEpochSecond())));
+          Map<String, String> ep = new LinkedHashMap<>(p);
+          ep.put("limit", "200");
+          // events accept min_close_ts but not min_settled_ts
+          if (ep.remove("min_settled_ts") != null) {
+            ep.put("min_close_ts", p.get("min_settled_ts"));
+          }
+          run.pages += rest.pages("/events", ep, "events", q.firstPageOnly(), page -> upsertEvents(c, run, page));
+          Map<String, String> mp = new LinkedHashMap<>(p);
+          mp.put("limit", "1000");
+          run.pages += rest.pages("/markets", mp, "markets", q.firstPageOnly(), page -> upsertMarkets(c, run, page));
+        }
+      }
+      if (options.fees() && seriesScope == null) {
+        syncFeeChanges(c, run);
+      }
+      if (options.complete()) {
+        softDelete(c, run);
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "insert into sync_state (feed, scope, last_sync_at) values (?, ?, ?)"
+              + " on conflict (feed, scope) do update set last_sync_at = excluded.last_sync_at")) {
+        ps.setString(1, FEED);
+        ps.setString(2, options.scope());
+        ps.setTimestamp(3, Timestamp.from(started));
+        ps.executeUpdate();
+      }
+      c.commit();
+      for (Upserter u : List.of(SERIES, EVENTS, MARKETS, FEE_CHANGES)) {
+        u.end(c);
+      }
+      c.commit();
+    }
+    publishOutbox();
+    SyncReport report = run.report(Duration.ofNanos(System.nanoTime() - t0), rest.retries() - retries0);
+    LOG.info("kalshi sync ({}) done: {} records, markets {}, {} rejected, {} change events, {} pages in {} ms ({} rows/s)",
+        options.scope(), report.received(), report.table("kalshi_markets"), report.rejected(), report.changeEvents(), report.pages(),
+        report.duration().toMillis(), Math.round(report.rowsPerSecond()));
+    return report;
+  }
+
+  /** One listing query; {@code firstPageOnly} for the unfiltered pass that catches not-yet-open records. */
+  record Query(Map<String, String> params, boolean firstPageOnly) {}
+
+  private List<Query> plan(Instant now) {
+    List<Query> out = new ArrayList<>();
+    Map<String, String> none = Map.of();
+    if (options.mode() == KalshiSyncOptions.Mode.ACTIVE_ONLY) {
+      out.add(new Query(Map.of("status", "open"), false));
+      out.add(new Query(none, true));
+    } else if (options.minCloseDaysAgo() != null) {
+      String minClose = Long.toString(now.minus(Duration.ofDays(options.minCloseDaysAgo())).getEpochSecond());
+      out.add(new Query(Map.of("status", "unopened"), false));
+      out.add(new Query(Map.of("status", "open"), false));
+      out.add(new Query(Map.of("status", "closed", "min_close_ts", minClose), false));
+      out.add(new Query(Map.of("status", "settled", "min_settled_ts", minClose), false));
+      out.add(new Query(none, true));
+    } else {
+      out.add(new Query(none, false));
+    }
+    return out;
+  }
+
+  /** Syncs series; returns the series to scope events/markets to, or null for the whole universe. */
+  private List<String> syncSeries(Connection c, Run run) throws Exception {
+    Map<String, String> p = new LinkedHashMap<>();
+    if (options.category() != null) {
+      p.put("category", options.category());
+    }
+    if (!options.tags().isEmpty()) {
+      p.put("tags", String.join(",", options.tags()));
+    }
+    run.since.ifPresent(s -> p.put("min_updated_ts", Long.toString(s.getEpochSecond())));
+    boolean narrowed = options.mode() == KalshiSyncOptions.Mode.BY_SERIES || options.category() != null || !options.tags().isEmpty();
+    List<String> scope = new ArrayList<>();
+    Set<String> wanted = Set.copyOf(options.series());
+    run.pages += rest.pages("/series", p, "series", false, page -> {
+      List<JsonNode> kept = new ArrayList<>();
+      for (JsonNode n : page) {
+        String t = n.path("ticker").asText("");
+        if (wanted.isEmpty() || wanted.contains(t)) {
+          kept.add(n);
+          if (!t.isEmpty()) {
+            scope.add(t);
+          }
+        }
+      }
+      upsertSeries(c, run, kept);
+    });
+    if (!narrowed) {
+      return null;
+    }
+    // explicitly requested series the listing did not return (e.g. incremental) are still synced
+    for (String s : options.series()) {
+      if (!scope.contains(s)) {
+        scope.add(s);
+      }
+    }
+    return scope;
+  }
+
+  private void upsertSeries(Connection c, Run run, List<JsonNode> page) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    for (JsonNode n : page) {
+      try {
+        List<String> tags = new ArrayList<>();
+        JsonNode t = n.path("tags");
+        if (t.isArray()) {
+          t.forEach(x -> tags.add(x.asText()));
+        } else if (!t.isMissingNode() && !t.isNull()) {
+          throw new RecordException("tags is not an array");
+        }
+        rows.add(new String[] {
+          required(n, "ticker"), text(n, "title"), text(n, "category"), text(n, "frequency"), tags.isEmpty() ? null : String.join(",", tags),
+          text(n, "fee_type"), decimal(n, "fee_multiplier"), text(n, "contract_url")});
+      } catch (RecordException e) {
+        run.reject("series", n, e.getMessage());
+      }
+    }
+    write(c, run, SERIES, rows, null);
+  }
+
+  private void upsertEvents(Connection c, Run run, List<JsonNode> page) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    for (JsonNode n : page) {
+      try {
+        String strike = time(n, "strike_date");
+        rows.add(new String[] {
+          required(n, "event_ticker"), required(n, "series_ticker"), text(n, "title"), text(n, "sub_title"), text(n, "category"),
+          bool(n, "mutually_exclusive"), strike, text(n, "fee_type_override"), decimal(n, "fee_multiplier_override")});
+      } catch (RecordException e) {
+        run.reject("events", n, e.getMessage());
+      }
+    }
+    write(c, run, EVENTS, rows, null);
+  }
+
+  private void upsertMarkets(Connection c, Run run, List<JsonNode> page) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    for (JsonNode n : page) {
+      try {
+        String ticker = required(n, "ticker");
+        String event = required(n, "event_ticker");
+        String status = required(n, "status");
+        String open = time(n, "open_time");
+        String close = time(n, "close_time");
+        String volume = decimal(n, "volume_fp");
+        if (options.minVolume() != null && (volume == null || new BigDecimal(volume).compareTo(options.minVolume()) < 0)) {
+          run.filtered++;
+          continue;
+        }
+        String series = text(n, "series_ticker");
+        if (series == null) {
+          // markets carry no series ticker on the wire; Kalshi event tickers are SERIES-REST
+          int dash = event.indexOf('-');
+          series = dash > 0 ? event.substring(0, dash) : event;
+        }
+        String expiration = time(n, "latest_expiration_time");
+        if (expiration == null) {
+          expiration = time(n, "expected_expiration_time");
+        }
+        rows.add(new String[] {
+          ticker, event, series, text(n, "market_type"), text(n, "title"), text(n, "yes_sub_title"), text(n, "no_sub_title"), status,
+          state(status, open, close, run.now), open, close, expiration, text(n, "result"), text(n, "price_level_structure"),
+          text(n, "rules_primary"), volume, decimal(n, "open_interest_fp")});
+      } catch (RecordException e) {
+        run.reject("markets", n, e.getMessage());
+      }
+    }
+    write(c, run, MARKETS, rows, "market");
+  }
+
+  private void syncFeeChanges(Connection c, Run run) throws Exception {
+    JsonNode body;
+    try {
+      body = rest.get("/series/fee_changes", Map.of("show_historical", "true"));
+    } catch (KalshiRestException e) {
+      if (e.status() == 404) {
+        LOG.warn("kalshi REST has no /series/fee_changes here; fee changes not synced");
+        return;
+      }
+      throw e;
+    }
+    run.pages++;
+    List<String[]> rows = new ArrayList<>();
+    for (JsonNode n : body.path("series_fee_change_arr")) {
+      try {
+        rows.add(new String[] {
+          required(n, "id"), required(n, "series_ticker"), text(n, "fee_type"), decimal(n, "fee_multiplier"), time(n, "scheduled_ts")});
+      } catch (RecordException e) {
+        run.reject("fee_changes", n, e.getMessage());
+      }
+    }
+    write(c, run, FEE_CHANGES, rows, null);
+  }
+
+  /** Upserts one batch (in {@code batchSize} chunks), records change events for markets, commits. */
+  private void write(Connection c, Run run, Upserter u, List<String[]> rows, String entity) throws SQLException {
+    Counts counts = run.counts(u.table());
+    for (int from = 0; from < rows.size(); from += options.batchSize()) {
+      List<String[]> chunk = rows.subList(from, Math.min(rows.size(), from + options.batchSize()));
+      Upserter.Result r = u.upsert(c, chunk);
+      counts.received += chunk.size();
+      counts.statsUpdated += r.statsUpdated();
+      for (Written w : r.written()) {
+        if (w.inserted()) {
+          counts.inserted++;
+        } else {
+          counts.updated++;
+        }
+      }
+      counts.unchanged += r.fresh() - r.written().size();
+      if (entity != null) {
+        for (Written w : r.written()) {
+          outbox(c, run, entity, w);
+        }
+      }
+      c.commit();
+    }
+  }
+
+  private void outbox(Connection c, Run run, String entity, Written w) throws SQLException {
+    Map<String, String> a = w.after();
+    List<String> changed = w.changedFields();
+    if (w.inserted() || w.restored()) {
+      insertEvent(c, run, entity, w.key(), Kind.ADDED, w.inserted() ? List.of() : changed, a.get("state"), a.get("event_ticker"));
+      return;
+    }
+    String before = w.before().get("state");
+    String after = a.get("state");
+    boolean transition = false;
+    if (!Objects.equals(before, after)) {
+      if ("open".equals(after)) {
+        insertEvent(c, run, entity, w.key(), Kind.ACTIVATED, changed, after, a.get("event_ticker"));
+        transition = true;
+      } else if ("closed".equals(after) || "settled".equals(after)) {
+        insertEvent(c, run, entity, w.key(), Kind.CLOSED, changed, after, a.get("event_ticker"));
+        transition = true;
+      }
+    }
+    // a transition event already lists the fields that explain it; CHANGED is for everything else
+    List<String> other = transition ? changed.stream().filter(f -> !TRANSITION_FIELDS.contains(f)).toList() : changed;
+    if (!other.isEmpty()) {
+      insertEvent(c, run, entity, w.key(), Kind.CHANGED, other, after, a.get("event_ticker"));
+    }
+  }
+
+  private void insertEvent(Connection c, Run run, String entity, String ticker, Kind kind, List<String> fields, String state, String event)
+      throws SQLException {
+    ObjectNode p = json.createObjectNode();
+    p.put("feed", FEED).put("entity", entity).put("ticker", ticker).put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+    fields.forEach(p.putArray("fields")::add);
+    p.put("state", state).put("event_ticker", event);
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into change_events (feed, entity, ticker, kind, fields, payload) values (?, ?, ?, ?, ?, ?::jsonb)")) {
+      ps.setString(1, FEED);
+      ps.setString(2, entity);
+      ps.setString(3, ticker);
+      ps.setString(4, kind.name());
+      ps.setArray(5, c.createArrayOf("text", fields.toArray(new String[0])));
+      ps.setString(6, p.toString());
+      ps.executeUpdate();
+    }
+    run.changeEvents++;
+  }
+
+  private void softDelete(Connection c, Run run) throws SQLException {
+    for (Upserter u : List.of(SERIES, EVENTS, MARKETS)) {
+      List<String> gone = u.softDeleteUnseen(c);
+      run.counts(u.table()).softDeleted += gone.size();
+      if (u == MARKETS) {
+        for (String t : gone) {
+          insertEvent(c, run, "market", t, Kind.REMOVED, List.of(), null, null);
+        }
+      }
+    }
+    c.commit();
+  }
+
+  private Optional<Instant> lastSync(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("select last_sync_at from sync_state where feed = ? and scope = ?")) {
+      ps.setString(1, FEED);
+      ps.setString(2, options.scope());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Publishes unpublished outbox rows of this feed in id order and marks them published. Without
+   * a transport nothing happens; the rows wait for a publisher.
+   */
+  public int publishOutbox() throws SQLException {
+    if (transport.isEmpty()) {
+      return 0;
+    }
+    Transport t = transport.get();
+    String subject = changeSubject(env, FEED);
+    int published = 0;
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      while (true) {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+            "select id, payload::text, created_at from change_events where feed = ? and published_at is null order by id limit 1000")) {
+          ps.setString(1, FEED);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              long id = rs.getLong(1);
+              ObjectNode payload = (ObjectNode) json.readTree(rs.getString(2));
+              payload.put("id", id).put("at", rs.getTimestamp(3).toInstant().toString());
+              byte[] bytes = json.writeValueAsBytes(payload);
+              // the outbox id makes the message id stable, so a re-publish after a crash is deduplicated
+              if (!t.publish(new Envelope(subject, bytes, "secmaster-" + FEED + "-" + id, System.currentTimeMillis() * 1_000_000L, "secmaster", 0))) {
+                LOG.warn("transport rejected change event {}; it stays in the outbox", id);
+                break;
+              }
+              ids.add(id);
+            }
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("unreadable outbox payload: " + e.getMessage(), e);
+          }
+        }
+        if (ids.isEmpty()) {
+          break;
+        }
+        try (PreparedStatement ps = c.prepareStatement("update change_events set published_at = now() where id = any(?)")) {
+          ps.setArray(1, c.createArrayOf("bigint", ids.toArray(new Long[0])));
+          ps.executeUpdate();
+        }
+        c.commit();
+        published += ids.size();
+        if (ids.size() < 1000) {
+          break;
+        }
+      }
+    }
+    return published;
+  }
+
+  /** Derived state: the venue's terminal statuses win; otherwise open/close times decide. */
+  static String state(String venueStatus, String openTime, String closeTime, Instant now) {
+    if (SETTLED.contains(venueStatus)) {
+      return "settled";
+    }
+    if ("closed".equals(venueStatus)) {
+      return "closed";
+    }
+    if (closeTime != null && !now.isBefore(Instant.parse(closeTime))) {
+      return "closed";
+    }
+    if (openTime != null && now.isBefore(Instant.parse(openTime))) {
+      return "unopened";
+    }
+    if ("inactive".equals(venueStatus) || "paused".equals(venueStatus)) {
+      return "paused";
+    }
+    if ("initialized".equals(venueStatus) || "unopened".equals(venueStatus)) {
+      return openTime == null ? "unopened" : "open";
+    }
+    return "open";
+  }
+
+  private static Column col(String name) {
+    return new Column(name, "text");
+  }
+
+  /** A record that cannot be stored as sent. */
+  private static final class RecordException extends Exception {
+    RecordException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static String required(JsonNode n, String field) throws RecordException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      throw new RecordException("missing " + field);
+    }
+    if (!v.isTextual() || v.asText().isEmpty()) {
+      throw new RecordException(field + " must be a non-empty string, got " + v.getNodeType());
+    }
+    return v.asText();
+  }
+
+  private static String text(JsonNode n, String field) throws RecordException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isValueNode() || v.isBinary()) {
+      throw new RecordException(field + " must be a string, got " + v.getNodeType());
+    }
+    return v.asText();
+  }
+
+  private static String bool(JsonNode n, String field) throws RecordException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      throw new RecordException(field + " must be a boolean, got " + v.getNodeType());
+    }
+    return Boolean.toString(v.booleanValue());
+  }
+
+  /** Fixed-point strings ({@code "10.00"}) or JSON numbers, as plain decimal text. */
+  private static String decimal(JsonNode n, String field) throws RecordException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
+      return null;
+    }
+    if (v.isNumber()) {
+      return v.decimalValue().toPlainString();
+    }
+    if (v.isTextual()) {
+      try {
+        return new BigDecimal(v.asText()).toPlainString();
+      } catch (NumberFormatException e) {
+        throw new RecordException(field + " must be a decimal, got \"" + v.asText() + "\"");
+      }
+    }
+    throw new RecordException(field + " must be a decimal, got " + v.getNodeType());
+  }
+
+  /** RFC 3339 timestamps, normalised to UTC instants. */
+  private static String time(JsonNode n, String field) throws RecordException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new RecordException(field + " must be an RFC 3339 timestamp string, got " + v.getNodeType());
+    }
+    try {
+      return OffsetDateTime.parse(v.asText()).toInstant().toString();
+    } catch (DateTimeParseException e) {
+      throw new RecordException(field + " must be an RFC 3339 timestamp, got \"" + v.asText() + "\"");
+    }
+  }
+
+  /** Mutable counters of one table during a run. */
+  private static final class Counts {
+    long received;
+    long inserted;
+    long updated;
+    long unchanged;
+    long softDeleted;
+    long statsUpdated;
+  }
+
+  /** State of one run. */
+  private static final class Run {
+    final Instant now;
+    Optional<Instant> since = Optional.empty();
+    final Map<String, Counts> counts = new LinkedHashMap<>();
+    final List<String> rejections = new ArrayList<>();
+    long rejected;
+    long filtered;
+    long changeEvents;
+    long pages;
+
+    Run(Instant now) {
+      this.now = now;
+    }
+
+    Counts counts(String table) {
+      return counts.computeIfAbsent(table, k -> new Counts());
+    }
+
+    void reject(String listing, JsonNode n, String reason) {
+      rejected++;
+      if (rejections.size() < MAX_REJECTIONS_KEPT) {
+        String id = n.path("ticker").isTextual() ? n.path("ticker").asText()
+            : n.path("event_ticker").isTextual() ? n.path("event_ticker").asText() : "?";
+        rejections.add(listing + " " + id + ": " + reason);
+      }
+      LOG.debug("kalshi {} record rejected: {}", listing, reason);
+    }
+
+    SyncReport report(Duration duration, long retries) {
+      Map<String, SyncReport.TableCounts> t = new LinkedHashMap<>();
+      counts.forEach((k, c) -> t.put(k, new SyncReport.TableCounts(c.received, c.inserted, c.updated, c.unchanged, c.softDeleted, c.statsUpdated)));
+      return new SyncReport(FEED, t, rejected, rejections, filtered, changeEvents, pages, retries, duration);
+    }
+  }
+}
