@@ -292,10 +292,10 @@ final class KalshiRest {
 
   // ---------------------------------------------------------------- series
 
-  private byte[] seriesList(Map<String, String> q) throws IOException {
+  private byte[] seriesList(Map<String, String> q) throws IOException, HttpError {
     String category = q.get("category");
     Set<String> tags = q.containsKey("tags") && !q.get("tags").isEmpty() ? Set.of(q.get("tags").split(",")) : null;
-    Long minUpdated = tsUnchecked(q, "min_updated_ts");
+    Long minUpdated = ts(q, "min_updated_ts");
     boolean volume = bool(q, "include_volume");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = JF.createGenerator(out)) {
@@ -317,14 +317,6 @@ final class KalshiRest {
       g.writeEndObject();
     }
     return out.toByteArray();
-  }
-
-  private static Long tsUnchecked(Map<String, String> q, String name) {
-    try {
-      return ts(q, name);
-    } catch (HttpError e) {
-      return null;
-    }
   }
 
   private byte[] oneSeries(String ticker, Map<String, String> q) throws IOException, HttpError {
