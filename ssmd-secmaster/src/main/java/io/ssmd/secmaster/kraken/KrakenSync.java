@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * optionally overlaid with pairs from the WS v2 {@code instrument} channel (better v2 symbols and
  * precisions). One transaction: rows are upserted so that {@code updated_at} moves only when a
  * tracked column changed, pairs the venue no longer lists are soft-deleted, and added / changed /
- * closed change events go to the outbox in the same commit.
+ * removed change events go to the outbox in the same commit.
  */
 public final class KrakenSync {
 
@@ -154,10 +154,10 @@ public final class KrakenSync {
             unchanged++;
           } else if (rs.getBoolean(1)) {
             inserted++;
-            outbox.record(c, "kraken", "pair", row.symbol(), "added", row.eventJson());
+            outbox.record(c, "kraken", "pair", row.symbol(), "ADDED", row.eventJson());
           } else {
             updated++;
-            outbox.record(c, "kraken", "pair", row.symbol(), "changed", row.eventJson());
+            outbox.record(c, "kraken", "pair", row.symbol(), "CHANGED", row.eventJson());
           }
         }
       }
@@ -173,7 +173,7 @@ public final class KrakenSync {
           softDeleted++;
           String symbol = rs.getString(1);
           ObjectNode payload = VenueHttp.JSON.createObjectNode().put("symbol", symbol).put("reason", "delisted");
-          outbox.record(c, "kraken", "pair", symbol, "closed", payload.toString());
+          outbox.record(c, "kraken", "pair", symbol, "REMOVED", payload);
         }
       }
     }
@@ -277,8 +277,8 @@ public final class KrakenSync {
       }
     }
 
-    String eventJson() {
-      return VenueHttp.JSON.createObjectNode().put("symbol", symbol).put("wsname", wsname).put("status", status).toString();
+    ObjectNode eventJson() {
+      return VenueHttp.JSON.createObjectNode().put("symbol", symbol).put("wsname", wsname).put("status", status);
     }
   }
 }

@@ -79,11 +79,18 @@ final class Outbox {
     return written;
   }
 
-  /** Records one change: {@code change} is added, changed or closed; {@code payloadJson} a JSON object. */
-  void record(Connection c, String venue, String entity, String key, String change, String payloadJson) throws SQLException {
+  /**
+   * Records one change. {@code change} is the outbox kind (ADDED, CHANGED, CLOSED, REMOVED, as in
+   * the Kalshi sync); the payload gets feed, entity, ticker and kind added, like Kalshi's, so one
+   * publisher serves every feed.
+   */
+  void record(Connection c, String venue, String entity, String key, String change, com.fasterxml.jackson.databind.node.ObjectNode payload)
+      throws SQLException {
     if (sql == null) {
       return;
     }
+    String payloadJson = payload.put("feed", venue).put("entity", entity).put("ticker", key)
+        .put("kind", change.toLowerCase(java.util.Locale.ROOT)).toString();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < order.size(); i++) {
         ps.setString(i + 1, switch (order.get(i)) {

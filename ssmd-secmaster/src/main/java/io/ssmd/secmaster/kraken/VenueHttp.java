@@ -51,7 +51,7 @@ final class VenueHttp {
 
   /**
    * GETs {@code uri}; {@code transientError} names a venue error carried in a 200 body that is
-   * worth retrying (null when the body is good), since Kraken reports rate limits that way.
+   * worth retrying (null when the body is good), for venues that report rate limits that way.
    */
   JsonNode getJson(URI uri, java.util.function.Function<JsonNode, String> transientError)
       throws KrakenSyncException, InterruptedException {
