@@ -207,6 +207,13 @@ class KalshiRestIT {
       assertThat(r.body().at("/error/message").asText()).as(bad).isNotEmpty();
     }
     assertThat(get("/markets?min_close_ts=" + now).status()).isEqualTo(200);
+    List<JsonNode> createdLate = pageAll("/markets?status=open&min_created_ts=" + (now - 100 * 86_400L), "markets", 1000);
+    assertThat(createdLate).isNotEmpty().hasSizeLessThan(open.size())
+        .allSatisfy(m -> assertThat(Instant.parse(m.path("created_time").asText()).getEpochSecond()).isGreaterThanOrEqualTo(now - 100 * 86_400L));
+    assertThat(get("/markets?mve_filter=only").body().path("markets")).isEmpty();
+    assertThat(get("/markets?mve_filter=exclude&limit=3").body().path("markets")).hasSize(3);
+    assertThat(get("/events?tickers=SIM-EVT-1234,SIM-EVT-07,NOPE").body().path("events")).extracting(e -> e.path("event_ticker").asText())
+        .containsExactly("SIM-EVT-07", "SIM-EVT-1234");
     assertThat(get("/markets?status=closed&min_close_ts=1").status()).isEqualTo(200);
     assertThat(get("/markets/SIM-MKT-20000").status()).isEqualTo(404);
     assertThat(get("/markets/SIM-MKT-19999").body().at("/market/ticker").asText()).isEqualTo("SIM-MKT-19999");
