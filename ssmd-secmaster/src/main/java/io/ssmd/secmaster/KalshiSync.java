@@ -75,6 +75,7 @@ public final class KalshiSync {
   private final String env;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
+  private volatile java.util.function.Consumer<SyncReport> progress = r -> {};
 
   /**
    * @param env environment name for the change subject {@code {env}.secmaster.changes.kalshi}
@@ -89,6 +90,15 @@ public final class KalshiSync {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /**
+   * Receives a running report after every page (for the CLI's progress line); called on the
+   * syncing thread, so it must be quick.
+   */
+  public KalshiSync onProgress(java.util.function.Consumer<SyncReport> listener) {
+    this.progress = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
   /** The change subject for an environment and feed. */
   public static String changeSubject(String env, String feed) {
     return Subjects.sanitize(env) + ".secmaster.changes." + Subjects.sanitize(feed);
@@ -100,6 +110,7 @@ public final class KalshiSync {
     Instant started = clock.instant();
     long retries0 = rest.retries();
     Run run = new Run(started);
+    run.progress = () -> progress.accept(run.report(Duration.ofNanos(System.nanoTime() - t0), rest.retries() - retries0));
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       for (Upserter u : List.of(SERIES, EVENTS, MARKETS, FEE_CHANGES)) {
@@ -292,6 +303,7 @@ public final class KalshiSync {
       }
     }
     write(c, run, MARKETS, rows, "market");
+    run.progress.run();
   }
 
   private void syncFeeChanges(Connection c, Run run) throws Exception {
@@ -338,6 +350,7 @@ public final class KalshiSync {
         for (Written w : r.written()) {
           outbox(c, run, entity, w);
         }
+        flushEvents(c, run);
       }
       c.commit();
     }
@@ -369,23 +382,38 @@ public final class KalshiSync {
     }
   }
 
-  private void insertEvent(Connection c, Run run, String entity, String ticker, Kind kind, List<String> fields, String state, String event)
-      throws SQLException {
+  private void insertEvent(Connection c, Run run, String entity, String ticker, Kind kind, List<String> fields, String state, String event) {
     ObjectNode p = json.createObjectNode();
     p.put("feed", FEED).put("entity", entity).put("ticker", ticker).put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
     fields.forEach(p.putArray("fields")::add);
     p.put("state", state).put("event_ticker", event);
+    run.pendingEvents.add(new String[] {entity, ticker, kind.name(), "{" + String.join(",", fields) + "}", p.toString()});
+    run.changeEvents++;
+  }
+
+  /** Writes the change events collected for the current batch in one statement (same transaction as the rows). */
+  private static void flushEvents(Connection c, Run run) throws SQLException {
+    if (run.pendingEvents.isEmpty()) {
+      return;
+    }
+    int n = run.pendingEvents.size();
+    String[][] cols = new String[5][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 5; j++) {
+        cols[j][i] = run.pendingEvents.get(i)[j];
+      }
+    }
     try (PreparedStatement ps = c.prepareStatement(
-        "insert into change_events (feed, entity, ticker, kind, fields, payload) values (?, ?, ?, ?, ?, ?::jsonb)")) {
+        "insert into change_events (feed, entity, ticker, kind, fields, payload)"
+            + " select ?, e, t, k, f::text[], p::jsonb from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+            + " with ordinality as u(e, t, k, f, p, o) order by o")) {
       ps.setString(1, FEED);
-      ps.setString(2, entity);
-      ps.setString(3, ticker);
-      ps.setString(4, kind.name());
-      ps.setArray(5, c.createArrayOf("text", fields.toArray(new String[0])));
-      ps.setString(6, p.toString());
+      for (int j = 0; j < 5; j++) {
+        ps.setArray(j + 2, c.createArrayOf("text", cols[j]));
+      }
       ps.executeUpdate();
     }
-    run.changeEvents++;
+    run.pendingEvents.clear();
   }
 
   private void softDelete(Connection c, Run run) throws SQLException {
@@ -396,6 +424,7 @@ public final class KalshiSync {
         for (String t : gone) {
           insertEvent(c, run, "market", t, Kind.REMOVED, List.of(), null, null);
         }
+        flushEvents(c, run);
       }
     }
     c.commit();
@@ -578,9 +607,12 @@ public final class KalshiSync {
   /** State of one run. */
   private static final class Run {
     final Instant now;
+    Runnable progress = () -> {};
     Optional<Instant> since = Optional.empty();
     final Map<String, Counts> counts = new LinkedHashMap<>();
     final List<String> rejections = new ArrayList<>();
+    /** change events of the batch being written: entity, ticker, kind, fields (array literal), payload */
+    final List<String[]> pendingEvents = new ArrayList<>();
     long rejected;
     long filtered;
     long changeEvents;

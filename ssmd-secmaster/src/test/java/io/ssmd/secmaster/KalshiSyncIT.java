@@ -149,6 +149,17 @@ class KalshiSyncIT {
   }
 
   @Test
+  void reportsProgressAfterEveryMarketPage() throws Exception {
+    try (TestKalshiVenue venue = new TestKalshiVenue(2_500); KalshiRestClient rest = client(venue)) {
+      List<Long> seen = new CopyOnWriteArrayList<>();
+      new KalshiSync(db, rest, KalshiSyncOptions.full(), "test", Optional.empty(), NOW)
+          .onProgress(r -> seen.add(r.table("kalshi_markets").received()))
+          .run();
+      assertThat(seen).containsExactly(1_000L, 2_000L, 2_500L);
+    }
+  }
+
+  @Test
   void derivesOpeningFromOpenTimeWithoutAVenueEvent() throws Exception {
     try (TestKalshiVenue venue = new TestKalshiVenue(20)) {
       Instant opens = NOW.instant().plus(Duration.ofHours(1));
