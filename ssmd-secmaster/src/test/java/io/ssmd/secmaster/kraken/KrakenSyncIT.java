@@ -31,11 +31,30 @@ class KrakenSyncIT {
   private RestFixture venue;
   private final Map<String, ObjectNode> pairs = new TreeMap<>();
 
+  /** The common schema's outbox, as V1 declares it; created here only when that migration is absent. */
+  static final String CHANGE_EVENTS_DDL = "CREATE TABLE IF NOT EXISTS change_events (id bigserial PRIMARY KEY, feed text NOT NULL,"
+      + " entity text NOT NULL, ticker text NOT NULL, kind text NOT NULL, fields text[] NOT NULL DEFAULT '{}',"
+      + " payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)";
+
+  static java.util.List<String> changeEvents(String feed) throws Exception {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = db.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT kind || ' ' || entity || ' ' || ticker FROM change_events WHERE feed = '" + feed + "' ORDER BY id")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
   @BeforeAll
   static void startDatabase() throws Exception {
     pg = EmbeddedPostgres.builder().start();
     db = pg.getPostgresDatabase();
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+      s.execute(CHANGE_EVENTS_DDL);
+    }
   }
 
   @AfterAll
@@ -46,7 +65,7 @@ class KrakenSyncIT {
   @BeforeEach
   void resetVenue() throws Exception {
     try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      s.execute("TRUNCATE kraken_pairs");
+      s.execute("TRUNCATE kraken_pairs, change_events");
     }
     pairs.put("XXBTZUSD", pair("XBTUSD", "XBT/USD", "XXBT", "ZUSD", 1, 8, "0.0001", "0.1"));
     pairs.put("XDGUSD", pair("XDGUSD", "XDG/USD", "XXDG", "ZUSD", 7, 8, "20", "0.0000001"));
@@ -135,6 +154,10 @@ class KrakenSyncIT {
     KrakenSyncReport report = sync(3).sync();
 
     assertThat(report.pairs()).isEqualTo(new KrakenSyncReport.Counts(1, 1, 1, 1));
+    assertThat(changeEvents("kraken")).containsExactlyInAnyOrder(
+        "ADDED pair BTC/USD", "ADDED pair DOGE/USD", "ADDED pair SOL/USD",
+        "ADDED pair ETH/USD", "CHANGED pair SOL/USD", "REMOVED pair DOGE/USD");
+    assertThat(report.changeEvents()).isEqualTo(3);
     Map<String, Timestamp> after = updatedAt();
     assertThat(after.get("BTC/USD")).isEqualTo(before.get("BTC/USD"));
     assertThat(after.get("SOL/USD")).isAfter(before.get("SOL/USD"));

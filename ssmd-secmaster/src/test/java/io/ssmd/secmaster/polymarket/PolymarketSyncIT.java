@@ -37,11 +37,30 @@ class PolymarketSyncIT {
   /** event id -> event with nested markets, in listing order. */
   private final Map<String, ObjectNode> events = new TreeMap<>();
 
+  /** The common schema's outbox, as V1 declares it; created here only when that migration is absent. */
+  static final String CHANGE_EVENTS_DDL = "CREATE TABLE IF NOT EXISTS change_events (id bigserial PRIMARY KEY, feed text NOT NULL,"
+      + " entity text NOT NULL, ticker text NOT NULL, kind text NOT NULL, fields text[] NOT NULL DEFAULT '{}',"
+      + " payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)";
+
+  static java.util.List<String> changeEvents(String feed) throws Exception {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = db.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT kind || ' ' || entity || ' ' || ticker FROM change_events WHERE feed = '" + feed + "' ORDER BY id")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
   @BeforeAll
   static void startDatabase() throws Exception {
     pg = EmbeddedPostgres.builder().start();
     db = pg.getPostgresDatabase();
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+      s.execute(CHANGE_EVENTS_DDL);
+    }
   }
 
   @AfterAll
@@ -52,7 +71,7 @@ class PolymarketSyncIT {
   @BeforeEach
   void startVenue() throws Exception {
     try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      s.execute("TRUNCATE polymarket_events, polymarket_markets, polymarket_tokens");
+      s.execute("TRUNCATE polymarket_events, polymarket_markets, polymarket_tokens, change_events");
     }
     for (int e = 1; e <= 7; e++) {
       ObjectNode event = VenueHttp.JSON.createObjectNode().put("id", "e" + e).put("ticker", "event-" + e)
@@ -168,6 +187,10 @@ class PolymarketSyncIT {
   @Test
   void venueChangeUpdatesExactlyThoseRows() throws Exception {
     sync(4, 3).sync(PolymarketSync.Mode.ACTIVE_EVENTS);
+    assertThat(changeEvents("polymarket")).hasSize(7 + 14);
+    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+      s.execute("TRUNCATE change_events");
+    }
     Map<String, Timestamp> before = updatedAt("polymarket_markets", "condition_id");
     ArrayNode e2 = (ArrayNode) events.get("e02").path("markets");
     ((ObjectNode) e2.get(0)).put("question", "Renamed?");
@@ -182,6 +205,11 @@ class PolymarketSyncIT {
     Map<String, Timestamp> after = updatedAt("polymarket_markets", "condition_id");
     List<String> moved = after.keySet().stream().filter(k -> before.containsKey(k) && !after.get(k).equals(before.get(k))).toList();
     assertThat(moved).containsExactlyInAnyOrder(String.format("0x%064x", 201), String.format("0x%064x", 502));
+    assertThat(changeEvents("polymarket")).containsExactly(
+        "CHANGED market " + String.format("0x%064x", 201),
+        "CLOSED market " + String.format("0x%064x", 502),
+        "ADDED market " + String.format("0x%064x", 703));
+    assertThat(report.changeEvents()).isEqualTo(3);
   }
 
   @Test
@@ -193,6 +221,7 @@ class PolymarketSyncIT {
 
     assertThat(report.markets()).isEqualTo(new PolymarketSyncReport.Counts(0, 0, 13, 1));
     assertThat(report.tokens()).isEqualTo(new PolymarketSyncReport.Counts(0, 0, 26, 2));
+    assertThat(changeEvents("polymarket")).endsWith("REMOVED market " + String.format("0x%064x", 401));
     try (Connection c = db.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT slug FROM polymarket_markets WHERE deleted_at IS NOT NULL")) {
       assertThat(rs.next()).isTrue();
