@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ssmd.secmaster.kraken.RestFixture;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.ssmd.secmaster.Database;
+import io.ssmd.secmaster.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,16 +31,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PolymarketSyncIT {
 
-  private static EmbeddedPostgres pg;
+  private static Database database;
   private static DataSource db;
   private RestFixture venue;
   /** event id -> event with nested markets, in listing order. */
   private final Map<String, ObjectNode> events = new TreeMap<>();
-
-  /** The common schema's outbox, as V1 declares it; created here only when that migration is absent. */
-  static final String CHANGE_EVENTS_DDL = "CREATE TABLE IF NOT EXISTS change_events (id bigserial PRIMARY KEY, feed text NOT NULL,"
-      + " entity text NOT NULL, ticker text NOT NULL, kind text NOT NULL, fields text[] NOT NULL DEFAULT '{}',"
-      + " payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)";
 
   static java.util.List<String> changeEvents(String feed) throws Exception {
     java.util.List<String> out = new java.util.ArrayList<>();
@@ -55,17 +50,13 @@ class PolymarketSyncIT {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    db = pg.getPostgresDatabase();
-    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
-    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      s.execute(CHANGE_EVENTS_DDL);
-    }
+    database = Database.embedded(EmbeddedDatabase.start());
+    db = database.dataSource();
   }
 
   @AfterAll
-  static void stopDatabase() throws Exception {
-    pg.close();
+  static void stopDatabase() {
+    database.close();
   }
 
   @BeforeEach
