@@ -48,7 +48,7 @@ public final class KalshiSync {
   static final int MAX_REJECTIONS_KEPT = 100;
   /** Incremental syncs reach back this far before the last sync, so venue clock skew loses nothing. */
   static final Duration INCREMENTAL_OVERLAP = Duration.ofMinutes(1);
-  private static final Set<String> TRANSITION_FIELDS = Set.of("state", "venue_status", "open_time", "close_time", "result");
+  private static final Set<String> TRANSITION_FIELDS = Set.of("state", "venue_status", "open_time", "close_time", "expiration_time", "result");
   private static final Set<String> SETTLED = Set.of("determined", "disputed", "amended", "finalized", "settled");
 
   private static final Upserter SERIES = new Upserter("kalshi_series", new Column("ticker", "text"),
