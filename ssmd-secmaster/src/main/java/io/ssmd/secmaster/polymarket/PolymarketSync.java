@@ -139,6 +139,7 @@ public final class PolymarketSync {
         }
         run.pages++;
         writePage(c, run, mode, page);
+        flushSeen(c, run);
         c.commit();
         if (run.pages % 50 == 0) {
           log.info("Polymarket sync {}: {} pages, {} markets so far", mode, run.pages, run.markets.counts().total());
@@ -174,7 +175,7 @@ public final class PolymarketSync {
           run.reject("event", keyOf(record, "id", run.pages, String.valueOf(position)), e.getMessage());
           continue;
         }
-        seen(c, "INSERT INTO pm_seen_events VALUES (?) ON CONFLICT DO NOTHING", event.eventId());
+        run.seenEvents.add(event.eventId());
         upsert(c, run, EVENTS, run.events, event.values(), Boolean.TRUE.equals(event.closed()), "event");
         int inEvent = 0;
         for (JsonNode market : record.path("markets")) {
@@ -197,14 +198,14 @@ public final class PolymarketSync {
       run.reject("market", key, e.getMessage());
       if (record.hasNonNull("conditionId")) {
         // still listed: keep its row and tokens as they were rather than soft-delete them
-        seen(c, "INSERT INTO pm_seen_markets VALUES (?, false) ON CONFLICT (condition_id) DO UPDATE SET ok = false", key);
+        run.seenBadMarkets.add(key);
       }
       return;
     }
-    seen(c, "INSERT INTO pm_seen_markets VALUES (?, true) ON CONFLICT DO NOTHING", market.conditionId());
+    run.seenMarkets.add(market.conditionId());
     upsert(c, run, MARKETS, run.markets, market.values(), Boolean.TRUE.equals(market.closed()), "market");
     for (Gamma.TokenRow token : market.tokens()) {
-      seen(c, "INSERT INTO pm_seen_tokens VALUES (?) ON CONFLICT DO NOTHING", token.tokenId());
+      run.seenTokens.add(token.tokenId());
       upsert(c, run, TOKENS, run.tokens, token.values(), false, null);
     }
   }
@@ -214,11 +215,25 @@ public final class PolymarketSync {
     return v != null && v.isValueNode() && !v.isNull() ? v.asText() : "page " + page + " #" + position;
   }
 
-  private static void seen(Connection c, String sql, String key) throws SQLException {
+  /** Records the page's keys in one statement per table (a round trip per key would halve throughput). */
+  private static void flushSeen(Connection c, Run run) throws SQLException {
+    seen(c, "INSERT INTO pm_seen_events SELECT unnest(?::text[]) ON CONFLICT DO NOTHING", run.seenEvents);
+    seen(c, "INSERT INTO pm_seen_markets SELECT unnest(?::text[]), true ON CONFLICT DO NOTHING", run.seenMarkets);
+    // a listed but malformed market keeps its row and tokens as they were rather than losing them
+    seen(c, "INSERT INTO pm_seen_markets SELECT DISTINCT unnest(?::text[]), false ON CONFLICT (condition_id) DO UPDATE SET ok = false",
+        run.seenBadMarkets);
+    seen(c, "INSERT INTO pm_seen_tokens SELECT unnest(?::text[]) ON CONFLICT DO NOTHING", run.seenTokens);
+  }
+
+  private static void seen(Connection c, String sql, List<String> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, key);
+      ps.setArray(1, c.createArrayOf("text", keys.toArray()));
       ps.executeUpdate();
     }
+    keys.clear();
   }
 
   /** Upserts one row; {@code entity} null records no change event. */
@@ -336,6 +351,10 @@ public final class PolymarketSync {
     final Tally markets = new Tally();
     final Tally tokens = new Tally();
     final List<PolymarketSyncReport.Rejected> rejected = new ArrayList<>();
+    final List<String> seenEvents = new ArrayList<>();
+    final List<String> seenMarkets = new ArrayList<>();
+    final List<String> seenBadMarkets = new ArrayList<>();
+    final List<String> seenTokens = new ArrayList<>();
     int rejectedCount;
     int pages;
     Outbox outbox;
