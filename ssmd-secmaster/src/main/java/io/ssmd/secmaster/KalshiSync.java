@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ssmd.secmaster.ChangeEvent.Kind;
 import io.ssmd.secmaster.Upserter.Column;
 import io.ssmd.secmaster.Upserter.Written;
-import io.ssmd.transport.Envelope;
-import io.ssmd.transport.Subjects;
 import io.ssmd.transport.Transport;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,7 +98,7 @@ public final class KalshiSync {
 
   /** The change subject for an environment and feed. */
   public static String changeSubject(String env, String feed) {
-    return Subjects.sanitize(env) + ".secmaster.changes." + Subjects.sanitize(feed);
+    return ChangeOutbox.subject(env, feed);
   }
 
   /** Runs one sync; throws {@link KalshiRestException} when the venue keeps failing (what was committed stays). */
@@ -152,6 +149,7 @@ public final class KalshiSync {
       if (options.complete()) {
         softDelete(c, run);
       }
+      deriveUnseen(c, run);
       try (PreparedStatement ps = c.prepareStatement(
           "insert into sync_state (feed, scope, last_sync_at) values (?, ?, ?)"
               + " on conflict (feed, scope) do update set last_sync_at = excluded.last_sync_at")) {
@@ -430,6 +428,34 @@ public final class KalshiSync {
     c.commit();
   }
 
+  /**
+   * Markets this sync did not receive (filtered, incremental or by-series syncs) still open and
+   * close on schedule: re-derive their state from the stored open/close times, since Kalshi sends
+   * no event for either.
+   */
+  private void deriveUnseen(Connection c, Run run) throws SQLException {
+    Timestamp now = Timestamp.from(run.now);
+    try (PreparedStatement ps = c.prepareStatement(
+        "with d as (select ticker, case when close_time <= ? then 'closed' when state = 'unopened' and open_time <= ? then 'open'"
+            + " else state end as derived from kalshi_markets m where deleted_at is null and state in ('unopened', 'open', 'paused')"
+            + " and not exists (select 1 from seen_kalshi_markets s where s.k = m.ticker))"
+            + " update kalshi_markets m set state = d.derived, updated_at = now() from d where d.ticker = m.ticker and d.derived <> m.state"
+            + " returning m.ticker, m.state, m.event_ticker")) {
+      ps.setTimestamp(1, now);
+      ps.setTimestamp(2, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String state = rs.getString(2);
+          insertEvent(c, run, "market", rs.getString(1), "open".equals(state) ? Kind.ACTIVATED : Kind.CLOSED, List.of("state"), state,
+              rs.getString(3));
+          run.counts(MARKETS.table()).updated++;
+        }
+      }
+    }
+    flushEvents(c, run);
+    c.commit();
+  }
+
   private Optional<Instant> lastSync(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("select last_sync_at from sync_state where feed = ? and scope = ?")) {
       ps.setString(1, FEED);
@@ -440,56 +466,9 @@ public final class KalshiSync {
     }
   }
 
-  /**
-   * Publishes unpublished outbox rows of this feed in id order and marks them published. Without
-   * a transport nothing happens; the rows wait for a publisher.
-   */
+  /** Publishes this feed's pending outbox rows when a transport was given; returns the number published. */
   public int publishOutbox() throws SQLException {
-    if (transport.isEmpty()) {
-      return 0;
-    }
-    Transport t = transport.get();
-    String subject = changeSubject(env, FEED);
-    int published = 0;
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      while (true) {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-            "select id, payload::text, created_at from change_events where feed = ? and published_at is null order by id limit 1000")) {
-          ps.setString(1, FEED);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              long id = rs.getLong(1);
-              ObjectNode payload = (ObjectNode) json.readTree(rs.getString(2));
-              payload.put("id", id).put("at", rs.getTimestamp(3).toInstant().toString());
-              byte[] bytes = json.writeValueAsBytes(payload);
-              // the outbox id makes the message id stable, so a re-publish after a crash is deduplicated
-              if (!t.publish(new Envelope(subject, bytes, "secmaster-" + FEED + "-" + id, System.currentTimeMillis() * 1_000_000L, "secmaster", 0))) {
-                LOG.warn("transport rejected change event {}; it stays in the outbox", id);
-                break;
-              }
-              ids.add(id);
-            }
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SQLException("unreadable outbox payload: " + e.getMessage(), e);
-          }
-        }
-        if (ids.isEmpty()) {
-          break;
-        }
-        try (PreparedStatement ps = c.prepareStatement("update change_events set published_at = now() where id = any(?)")) {
-          ps.setArray(1, c.createArrayOf("bigint", ids.toArray(new Long[0])));
-          ps.executeUpdate();
-        }
-        c.commit();
-        published += ids.size();
-        if (ids.size() < 1000) {
-          break;
-        }
-      }
-    }
-    return published;
+    return transport.isPresent() ? new ChangeOutbox(db).publish(transport.get(), env, FEED) : 0;
   }
 
   /** Derived state: the venue's terminal statuses win; otherwise open/close times decide. */

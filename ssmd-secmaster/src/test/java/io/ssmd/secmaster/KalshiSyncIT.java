@@ -112,6 +112,7 @@ class KalshiSyncIT {
       sync(venue, KalshiSyncOptions.full(), NOW, Optional.of(transport));
       List<Delivered> got = new CopyOnWriteArrayList<>();
       try (AutoCloseable sub = transport.subscribe(KalshiSync.changeSubject("test", "kalshi"), MemoryTransport.NEW, got::add)) {
+        long mark = count("select coalesce(max(id), 0) from change_events");
         venue.addMarket();
         venue.close(7);
         venue.rename(42, "Renamed market");
@@ -144,6 +145,11 @@ class KalshiSyncIT {
         assertThat(bodies).anySatisfy(b -> assertThat(b).contains("\"kind\":\"closed\"").contains(TestKalshiVenue.ticker(7)));
         assertThat(bodies).anySatisfy(b -> assertThat(b).contains("\"kind\":\"changed\"").contains("\"fields\":[\"title\"]"));
         assertThat(count("select count(*) from change_events where published_at is null")).isZero();
+        List<ChangeEvent> latest = new ChangeOutbox(db).since("kalshi", mark, 10);
+        assertThat(latest).extracting(ChangeEvent::kind).containsExactlyInAnyOrder(Kind.ADDED, Kind.CLOSED, Kind.CHANGED);
+        assertThat(latest).filteredOn(e -> e.kind() == Kind.CLOSED).singleElement()
+            .satisfies(e -> assertThat(e.state()).isEqualTo("closed"))
+            .satisfies(e -> assertThat(e.ticker()).isEqualTo(TestKalshiVenue.ticker(7)));
       }
     }
   }
@@ -173,6 +179,26 @@ class KalshiSyncIT {
       assertThat(r.table("kalshi_markets").updated()).isEqualTo(1);
       assertThat(sm.show("kalshi", TestKalshiVenue.ticker(3)).orElseThrow().state()).isEqualTo("open");
       assertThat(outboxKinds(TestKalshiVenue.ticker(3))).containsExactly(Kind.ADDED, Kind.ACTIVATED);
+    }
+  }
+
+  @Test
+  void aPartialSyncStillOpensAndClosesUnseenMarketsOnSchedule() throws Exception {
+    try (TestKalshiVenue venue = new TestKalshiVenue(20)) {
+      venue.openAt(0, NOW.instant().plus(Duration.ofHours(1)));
+      sync(venue, KalshiSyncOptions.full(), NOW, Optional.empty());
+      SecurityMaster sm = new SecurityMaster(db, NOW);
+      assertThat(sm.show("kalshi", TestKalshiVenue.ticker(0)).orElseThrow().state()).isEqualTo("unopened");
+      // market 0 is in series TST0; a TST1 sync two hours later does not receive it
+      SyncReport r = sync(venue, KalshiSyncOptions.bySeries(List.of("TST1")), Clock.offset(NOW, Duration.ofHours(2)), Optional.empty());
+      assertThat(r.table("kalshi_markets").updated()).isEqualTo(1);
+      assertThat(sm.show("kalshi", TestKalshiVenue.ticker(0)).orElseThrow().state()).isEqualTo("open");
+      assertThat(outboxKinds(TestKalshiVenue.ticker(0))).containsExactly(Kind.ADDED, Kind.ACTIVATED);
+      // and past the close time every unseen market closes
+      SyncReport late = sync(venue, KalshiSyncOptions.bySeries(List.of("TST1")), Clock.fixed(TestKalshiVenue.CLOSE.plusSeconds(1), ZoneOffset.UTC),
+          Optional.empty());
+      assertThat(late.table("kalshi_markets").updated()).isEqualTo(16 + 4);
+      assertThat(outboxKinds(TestKalshiVenue.ticker(0))).containsExactly(Kind.ADDED, Kind.ACTIVATED, Kind.CLOSED);
     }
   }
 
