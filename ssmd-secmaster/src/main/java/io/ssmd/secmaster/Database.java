@@ -53,6 +53,59 @@ public final class Database implements AutoCloseable {
     return db;
   }
 
+  /**
+   * Connects from a {@code DATABASE_URL}: either a JDBC URL ({@code jdbc:postgresql://..}) or the
+   * common {@code postgres://user:password@host:port/db?sslmode=..} form (also {@code
+   * postgresql://}), whose user and password are taken from the URL. The password never appears in
+   * an error message.
+   */
+  public static Database fromUrl(String url) {
+    Objects.requireNonNull(url, "url");
+    if (url.startsWith("jdbc:")) {
+      return connect(url, null, null);
+    }
+    Credentials c = parseUrl(url);
+    return connect(c.jdbcUrl(), c.user(), c.password());
+  }
+
+  /** A {@code postgres://} URL split into a JDBC URL and credentials. */
+  record Credentials(String jdbcUrl, String user, String password) {
+    @Override
+    public String toString() {
+      return "Credentials[" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "***") + "]";
+    }
+  }
+
+  static Credentials parseUrl(String url) {
+    java.net.URI u;
+    try {
+      u = java.net.URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("database URL is not a valid URL (expected postgres://user:password@host:port/db)");
+    }
+    if (!"postgres".equals(u.getScheme()) && !"postgresql".equals(u.getScheme())) {
+      throw new IllegalArgumentException(
+          "database URL must be jdbc:postgresql://.. or postgres://user:password@host:port/db, got scheme " + u.getScheme());
+    }
+    if (u.getHost() == null) {
+      throw new IllegalArgumentException("database URL has no host (expected postgres://user:password@host:port/db)");
+    }
+    String user = null;
+    String password = null;
+    String info = u.getRawUserInfo();
+    if (info != null) {
+      int colon = info.indexOf(':');
+      user = java.net.URLDecoder.decode(colon < 0 ? info : info.substring(0, colon), java.nio.charset.StandardCharsets.UTF_8);
+      if (colon >= 0) {
+        password = java.net.URLDecoder.decode(info.substring(colon + 1), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    String jdbc = "jdbc:postgresql://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
+        + (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/postgres" : u.getRawPath())
+        + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+    return new Credentials(jdbc, user, password);
+  }
+
   /** Uses an embedded server, migrates it, and stops it on {@link #close()}. */
   public static Database embedded(EmbeddedDatabase server) {
     Database db = new Database(server.dataSource(), Optional.of(server));

@@ -38,6 +38,7 @@ class DatabaseIT {
   void connectsByJdbcUrlAndMigratesIdempotently() throws Exception {
     try (EmbeddedDatabase server = EmbeddedDatabase.start()) {
       Database.connect(server.jdbcUrl(), "postgres", null).close();
+      Database.fromUrl("postgres://postgres@localhost:" + server.port() + "/postgres").close();
       Database db = Database.connect(server.jdbcUrl(), "postgres", null);
       try (Connection c = db.connection(); Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("select count(*) from flyway_schema_history where success and version = '1'")) {
