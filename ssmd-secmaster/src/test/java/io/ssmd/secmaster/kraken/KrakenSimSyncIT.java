@@ -82,6 +82,46 @@ class KrakenSimSyncIT {
     }
   }
 
+  /** The {@code instrument} snapshot frame, read from the simulator's WS v2 endpoint. */
+  private com.fasterxml.jackson.databind.JsonNode instrumentSnapshot() throws Exception {
+    java.util.concurrent.CompletableFuture<String> snapshot = new java.util.concurrent.CompletableFuture<>();
+    StringBuilder partial = new StringBuilder();
+    java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(server.wsUri(), new java.net.http.WebSocket.Listener() {
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              String frame = partial.toString();
+              partial.setLength(0);
+              if (frame.contains("\"channel\":\"instrument\"") && frame.contains("\"type\":\"snapshot\"")) {
+                snapshot.complete(frame);
+              }
+            }
+            w.request(1);
+            return null;
+          }
+        }).get(10, TimeUnit.SECONDS);
+    try {
+      ws.sendText("{\"method\":\"subscribe\",\"params\":{\"channel\":\"instrument\"}}", true).get(5, TimeUnit.SECONDS);
+      return VenueHttp.JSON.readTree(snapshot.get(20, TimeUnit.SECONDS));
+    } finally {
+      ws.abort();
+    }
+  }
+
+  @Test
+  void instrumentChannelPairsAgreeWithRestSoTheOverlayChangesNothing() throws Exception {
+    sync().sync();
+    java.util.List<KrakenInstrumentPair> ws = KrakenInstrumentPair.fromFrame(instrumentSnapshot());
+    assertThat(ws).hasSize(PAIRS);
+
+    KrakenSyncReport overlaid = sync().sync(ws);
+
+    // REST precisions and rules mapped to v2 must equal what the instrument channel announces
+    assertThat(overlaid.pairs()).isEqualTo(new KrakenSyncReport.Counts(0, 0, PAIRS, 0));
+  }
+
   @Test
   void retriesTheSimulatorsRateLimitAndServerErrors() throws Exception {
     sim.failNextRequests(1, 429);
