@@ -106,6 +106,7 @@ class KalshiSimSyncIT {
     assertThat(first.table("kalshi_markets").inserted()).isEqualTo(sim.referenceMarkets());
     assertThat(first.table("kalshi_events").inserted()).isPositive();
     assertThat(first.table("kalshi_series").inserted()).isPositive();
+    assertThat(first.table("kalshi_fee_changes").inserted()).isPositive();
 
     SyncReport second = sync(KalshiSyncOptions.full());
     for (String table : List.of("kalshi_markets", "kalshi_events", "kalshi_series", "kalshi_fee_changes")) {
