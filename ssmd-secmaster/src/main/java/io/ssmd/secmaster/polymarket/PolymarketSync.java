@@ -116,6 +116,16 @@ public final class PolymarketSync {
 
   /** Runs one sync; on failure, pages already committed stay and nothing is soft-deleted. */
   public PolymarketSyncReport sync(Mode mode) throws PolymarketSyncException, InterruptedException {
+    return sync(mode, report -> {});
+  }
+
+  /**
+   * Runs one sync, handing {@code onPage} a running report after each committed page (for progress
+   * on long syncs; soft deletes appear only in the final report).
+   */
+  public PolymarketSyncReport sync(Mode mode, java.util.function.Consumer<PolymarketSyncReport> onPage)
+      throws PolymarketSyncException, InterruptedException {
+    Objects.requireNonNull(onPage, "onPage");
     long start = System.nanoTime();
     VenueHttp http = new VenueHttp(options);
     Run run = new Run();
@@ -141,6 +151,7 @@ public final class PolymarketSync {
         writePage(c, run, mode, page);
         flushSeen(c, run);
         c.commit();
+        onPage.accept(run.report(http, start));
         if (run.pages % 50 == 0) {
           log.info("Polymarket sync {}: {} pages, {} markets so far", mode, run.pages, run.markets.counts().total());
         }
@@ -154,9 +165,7 @@ public final class PolymarketSync {
     } catch (SQLException e) {
       throw new PolymarketSyncException("writing Polymarket reference data failed: " + e.getMessage(), e);
     }
-    PolymarketSyncReport report = new PolymarketSyncReport(run.events.counts(), run.markets.counts(), run.tokens.counts(),
-        run.rejectedCount, run.rejected, run.pages, http.requests(), http.retries(), run.outbox.written(),
-        Duration.ofNanos(System.nanoTime() - start));
+    PolymarketSyncReport report = run.report(http, start);
     log.info("Polymarket sync {}: events {}, markets {}, tokens {}, {} rejected, {} pages, {} rows/s", mode,
         report.events(), report.markets(), report.tokens(), report.rejectedCount(), report.pages(),
         Math.round(report.rowsPerSecond()));
@@ -358,6 +367,11 @@ public final class PolymarketSync {
     int rejectedCount;
     int pages;
     Outbox outbox;
+
+    PolymarketSyncReport report(VenueHttp http, long start) {
+      return new PolymarketSyncReport(events.counts(), markets.counts(), tokens.counts(), rejectedCount, rejected, pages,
+          http.requests(), http.retries(), outbox.written(), Duration.ofNanos(System.nanoTime() - start));
+    }
 
     void reject(String kind, String key, String reason) {
       rejectedCount++;

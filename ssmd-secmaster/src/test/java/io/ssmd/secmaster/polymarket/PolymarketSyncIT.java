@@ -137,9 +137,11 @@ class PolymarketSyncIT {
 
   @Test
   void fullSyncPagesUntilAShortPageAndParsesTheStringEncodedArrays() throws Exception {
-    PolymarketSyncReport report = sync(3, 3).sync(PolymarketSync.Mode.ACTIVE_EVENTS);
+    List<Integer> progress = new ArrayList<>();
+    PolymarketSyncReport report = sync(3, 3).sync(PolymarketSync.Mode.ACTIVE_EVENTS, r -> progress.add(r.markets().total()));
 
     assertThat(report.pages()).isEqualTo(3); // 3 + 3 + 1 events
+    assertThat(progress).containsExactly(6, 12, 14);
     assertThat(report.events()).isEqualTo(new PolymarketSyncReport.Counts(7, 0, 0, 0));
     assertThat(report.markets()).isEqualTo(new PolymarketSyncReport.Counts(14, 0, 0, 0));
     assertThat(report.tokens()).isEqualTo(new PolymarketSyncReport.Counts(28, 0, 0, 0));
