@@ -85,5 +85,7 @@ final class Logging {
     // Libraries are noisy at INFO; their warnings still show.
     ctx.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
     ctx.getLogger("io.nats").setLevel(Level.WARN);
+    ctx.getLogger("io.zonky").setLevel(Level.WARN); // embedded PostgreSQL echoes initdb and server output
+    ctx.getLogger("org.flywaydb").setLevel(Level.WARN);
   }
 }

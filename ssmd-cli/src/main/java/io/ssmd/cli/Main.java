@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       SimCommand.class,
       UpCommand.class,
       DataCommand.class,
+      SecmasterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
