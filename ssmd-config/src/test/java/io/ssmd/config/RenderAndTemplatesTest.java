@@ -45,7 +45,7 @@ class RenderAndTemplatesTest {
     assertThat(shown)
         .contains("# subjects sim.kalshi.json.{type}.{ticker}, stream SIM_KALSHI")
         .contains("endpoint: ws://127.0.0.1:9101/trade-api/ws/v2")
-        .contains("rest_endpoint: https://external-api.kalshi.com/trade-api/v2")
+        .contains("rest_endpoint: http://127.0.0.1:9101/trade-api/v2") // the sim environment points REST at ssmd sim
         .contains("    stream: SIM_KALSHI")
         .contains("    max_in_flight: 4096")
         .contains("    source: file:./data/sim/kalshi")
