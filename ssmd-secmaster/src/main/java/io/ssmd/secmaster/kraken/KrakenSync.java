@@ -1,5 +1,7 @@
 package io.ssmd.secmaster.kraken;
 
+import io.ssmd.secmaster.ChangeEventWriter;
+import io.ssmd.secmaster.VenueHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -92,7 +94,8 @@ public final class KrakenSync {
   /** Syncs from REST, overlaying (or adding) the given {@code instrument} channel pairs by v2 symbol. */
   public KrakenSyncReport sync(List<KrakenInstrumentPair> instrumentPairs) throws KrakenSyncException, InterruptedException {
     long start = System.nanoTime();
-    VenueHttp http = new VenueHttp(options);
+    VenueHttp<KrakenSyncException> http = new VenueHttp<>(new VenueHttp.Settings(options.minRequestInterval(),
+        options.maxConsecutiveErrors(), options.initialBackoff(), options.maxBackoff(), options.requestTimeout()), KrakenSyncException::new);
     JsonNode body = http.getJson(restBase.resolve("/0/public/AssetPairs"), KrakenSync::transientError);
     JsonNode errors = body.path("error");
     if (errors.isArray() && !errors.isEmpty()) {
@@ -141,8 +144,8 @@ public final class KrakenSync {
   }
 
   private KrakenSyncReport write(Connection c, Map<String, Row> rows, List<String> seenRestNames,
-      List<KrakenSyncReport.Rejected> rejected, VenueHttp http, long start) throws SQLException {
-    Outbox outbox = Outbox.open(c);
+      List<KrakenSyncReport.Rejected> rejected, VenueHttp<KrakenSyncException> http, long start) throws SQLException {
+    ChangeEventWriter outbox = new ChangeEventWriter();
     int inserted = 0;
     int updated = 0;
     int unchanged = 0;

@@ -1,5 +1,6 @@
 package io.ssmd.secmaster.polymarket;
 
+import io.ssmd.secmaster.VenueHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,5 +1,7 @@
 package io.ssmd.secmaster.polymarket;
 
+import io.ssmd.secmaster.ChangeEventWriter;
+import io.ssmd.secmaster.VenueHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.sql.Connection;
@@ -127,10 +129,11 @@ public final class PolymarketSync {
       throws PolymarketSyncException, InterruptedException {
     Objects.requireNonNull(onPage, "onPage");
     long start = System.nanoTime();
-    VenueHttp http = new VenueHttp(options);
+    VenueHttp<PolymarketSyncException> http = new VenueHttp<>(new VenueHttp.Settings(options.minRequestInterval(),
+        options.maxConsecutiveErrors(), options.initialBackoff(), options.maxBackoff(), options.requestTimeout()), PolymarketSyncException::new);
     Run run = new Run();
     try (Connection c = db.getConnection()) {
-      run.outbox = Outbox.open(c);
+      run.outbox = new ChangeEventWriter();
       try (Statement s = c.createStatement()) {
         // the keys seen so far live in the database, not in memory: a 100k-market sync stays small
         s.execute("CREATE TEMP TABLE IF NOT EXISTS pm_seen_events (event_id text PRIMARY KEY)");
@@ -366,9 +369,9 @@ public final class PolymarketSync {
     final List<String> seenTokens = new ArrayList<>();
     int rejectedCount;
     int pages;
-    Outbox outbox;
+    ChangeEventWriter outbox;
 
-    PolymarketSyncReport report(VenueHttp http, long start) {
+    PolymarketSyncReport report(VenueHttp<PolymarketSyncException> http, long start) {
       return new PolymarketSyncReport(events.counts(), markets.counts(), tokens.counts(), rejectedCount, rejected, pages,
           http.requests(), http.retries(), outbox.written(), Duration.ofNanos(System.nanoTime() - start));
     }

@@ -1,5 +1,6 @@
 package io.ssmd.secmaster.kraken;
 
+import io.ssmd.secmaster.VenueHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.secmaster.Database;

@@ -1,5 +1,6 @@
 package io.ssmd.secmaster.polymarket;
 
+import io.ssmd.secmaster.VenueHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.ssmd.secmaster.polymarket;
+package io.ssmd.secmaster;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,35 +17,44 @@ import org.slf4j.LoggerFactory;
  * GETs JSON from a venue REST API: paces itself to a minimum interval between requests, retries
  * 429 (honouring Retry-After), 5xx and I/O errors with exponential backoff, and gives up after
  * {@code maxConsecutiveErrors} failures in a row. Other 4xx are fatal at once: retrying a bad
- * request or a refused permission never helps.
+ * request or a refused permission never helps. Shared by the venue syncs; each gives the
+ * exception type its callers expect.
+ *
+ * @param <E> the venue sync's exception type
  */
-final class VenueHttp {
+public final class VenueHttp<E extends Exception> {
+
+  /** Pacing, retry and timeout settings. */
+  public record Settings(
+      Duration minRequestInterval, int maxConsecutiveErrors, Duration initialBackoff, Duration maxBackoff, Duration requestTimeout) {}
 
   private static final Logger log = LoggerFactory.getLogger(VenueHttp.class);
 
   /** Floats as BigDecimal: precisions and increments must survive exactly. */
-  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  public static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private final HttpClient client;
-  private final PolymarketSync.Options options;
+  private final Settings options;
+  private final java.util.function.Function<String, E> error;
   private long nextRequestNanos = System.nanoTime();
   private int retries;
   private int requests;
 
-  VenueHttp(PolymarketSync.Options options) {
+  public VenueHttp(Settings options, java.util.function.Function<String, E> error) {
     this.options = options;
+    this.error = error;
     this.client = HttpClient.newBuilder().connectTimeout(options.requestTimeout()).build();
   }
 
-  int retries() {
+  public int retries() {
     return retries;
   }
 
-  int requests() {
+  public int requests() {
     return requests;
   }
 
-  JsonNode getJson(URI uri) throws PolymarketSyncException, InterruptedException {
+  public JsonNode getJson(URI uri) throws E, InterruptedException {
     return getJson(uri, body -> null);
   }
 
@@ -53,8 +62,8 @@ final class VenueHttp {
    * GETs {@code uri}; {@code transientError} names a venue error carried in a 200 body that is
    * worth retrying (null when the body is good), for venues that report rate limits that way.
    */
-  JsonNode getJson(URI uri, java.util.function.Function<JsonNode, String> transientError)
-      throws PolymarketSyncException, InterruptedException {
+  public JsonNode getJson(URI uri, java.util.function.Function<JsonNode, String> transientError)
+      throws E, InterruptedException {
     int consecutive = 0;
     Duration backoff = options.initialBackoff();
     while (true) {
@@ -86,7 +95,7 @@ final class VenueHttp {
           failure = "HTTP " + status;
           retryAfter = resp.headers().firstValue("Retry-After").flatMap(VenueHttp::parseRetryAfter);
         } else {
-          throw new PolymarketSyncException("GET " + uri + " failed with HTTP " + status + " (not retried): "
+          throw error.apply("GET " + uri + " failed with HTTP " + status + " (not retried): "
               + new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
         }
       } catch (IOException e) {
@@ -94,7 +103,7 @@ final class VenueHttp {
       }
       consecutive++;
       if (consecutive >= options.maxConsecutiveErrors()) {
-        throw new PolymarketSyncException("GET " + uri + " failed " + consecutive + " times in a row, last: " + failure);
+        throw error.apply("GET " + uri + " failed " + consecutive + " times in a row, last: " + failure);
       }
       Duration wait = retryAfter.filter(d -> d.compareTo(options.maxBackoff()) <= 0).orElse(backoff);
       retries++;
