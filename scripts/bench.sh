@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark harnesses (docs/benchmarks.md). Usage: scripts/bench.sh capture|archive [--quick] ...
+# Benchmark harnesses (docs/benchmarks.md). Usage: scripts/bench.sh capture|archive|secmaster [--quick] ...
 # Builds what it needs (offline Maven), finds a JDK >= 21, runs on 127.0.0.1 only and stops by itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/find-jdk.sh"
 
 usage() {
-  echo "usage: scripts/bench.sh capture|archive [options]   (scripts/bench.sh <benchmark> --help lists them)" >&2
+  echo "usage: scripts/bench.sh capture|archive|secmaster [options]   (scripts/bench.sh <benchmark> --help lists them)" >&2
 }
 
 [ $# -ge 1 ] || { usage; exit 2; }
@@ -14,6 +14,7 @@ bench="$1"; shift
 case "$bench" in
   capture) main=io.ssmd.bench.CaptureBenchmark ;;
   archive) main=io.ssmd.bench.ArchiveBenchmark ;;
+  secmaster) main=io.ssmd.bench.SecmasterBenchmark ;;
   -h|--help) usage; exit 0 ;;
   *) echo "scripts/bench.sh: unknown benchmark '$bench'" >&2; usage; exit 2 ;;
 esac
@@ -26,6 +27,6 @@ if [ "${SSMD_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 cd "$ROOT"
-# native access: DuckDB (export benchmark) loads its JNI library
+# native access: DuckDB (export benchmark) loads its JNI library; secmaster runs an embedded PostgreSQL and a separate ssmd secmaster sync
 exec "$JAVA_HOME/bin/java" ${SSMD_BENCH_JAVA_OPTS:--Xmx1g} --enable-native-access=ALL-UNNAMED \
   -cp "$ROOT/ssmd-bench/target/classes:$ROOT/ssmd-bench/target/lib/*" "$main" --repo "$ROOT" "$@"
