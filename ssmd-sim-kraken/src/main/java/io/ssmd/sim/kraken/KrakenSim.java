@@ -1,5 +1,8 @@
 package io.ssmd.sim.kraken;
 
+import io.ssmd.sim.SimRest;
+import io.ssmd.sim.RestFaults;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -222,21 +225,21 @@ public final class KrakenSim extends SimVenue {
   @Override
   public boolean handleHttp(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
-    if (Rest.faultEndpoint(path, request, response, callback, restFaults)) {
+    if (SimRest.faultEndpoint(path, request, response, callback, restFaults)) {
       return true;
     }
     if (!path.equals("/0/public/AssetPairs")) {
       return false;
     }
     restRequests.incrementAndGet();
-    if (Rest.failure(response, callback, restFaults, "{\"error\":[\"EAPI:Rate limit exceeded\"]}",
+    if (SimRest.failure(response, callback, restFaults, "{\"error\":[\"EAPI:Rate limit exceeded\"]}",
         "{\"error\":[\"EService:Unavailable\"]}")) {
       return true;
     }
     Fields q = Request.extractQueryParameters(request);
     String info = q.getValue("info") == null ? "info" : q.getValue("info");
     if (!Set.of("info", "leverage", "fees", "margin").contains(info)) {
-      return Rest.json(response, callback, 200, "{\"error\":[\"EGeneral:Invalid arguments:info\"]}");
+      return SimRest.json(response, callback, 200, "{\"error\":[\"EGeneral:Invalid arguments:info\"]}");
     }
     List<KrakenUniverse.Pair> selected;
     String pairParam = q.getValue("pair");
@@ -248,7 +251,7 @@ public final class KrakenSim extends SimVenue {
         KrakenUniverse.Pair p = pairsByName.get(name.trim());
         if (p == null) {
           // the venue fails the whole request when any one name is unknown
-          return Rest.json(response, callback, 200, "{\"error\":[\"EQuery:Unknown asset pair\"]}");
+          return SimRest.json(response, callback, 200, "{\"error\":[\"EQuery:Unknown asset pair\"]}");
         }
         selected.add(p);
       }
@@ -259,7 +262,7 @@ public final class KrakenSim extends SimVenue {
     for (KrakenUniverse.Pair p : selected) {
       result.set(AssetPairs.key(p), AssetPairs.record(p, status(p), info));
     }
-    return Rest.json(response, callback, 200, body.toString());
+    return SimRest.json(response, callback, 200, body.toString());
   }
 
   // ---------------------------------------------------------------- faults and status

@@ -1,5 +1,8 @@
 package io.ssmd.sim.polymarket;
 
+import io.ssmd.sim.SimRest;
+import io.ssmd.sim.RestFaults;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.sim.Fault;
@@ -599,7 +602,7 @@ public final class PolymarketSim extends SimVenue {
   @Override
   public boolean handleHttp(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
-    if (Rest.faultEndpoint(path, request, response, callback, restFaults)) {
+    if (SimRest.faultEndpoint(path, request, response, callback, restFaults)) {
       return true;
     }
     boolean markets = path.equals("/markets");
@@ -608,22 +611,22 @@ public final class PolymarketSim extends SimVenue {
       return false;
     }
     restRequests.incrementAndGet();
-    if (Rest.failure(response, callback, restFaults, "{\"error\":\"Too Many Requests\"}", "{\"error\":\"Internal Server Error\"}")) {
+    if (SimRest.failure(response, callback, restFaults, "{\"error\":\"Too Many Requests\"}", "{\"error\":\"Internal Server Error\"}")) {
       return true;
     }
     if (bySlug) {
       String slug = path.substring(path.lastIndexOf('/') + 1);
       String body = path.startsWith("/markets/") ? gamma.marketBySlug(slug) : gamma.eventBySlug(slug);
-      return body == null ? Rest.json(response, callback, 404, "{\"error\":\"not found\"}") : Rest.json(response, callback, 200, body);
+      return body == null ? SimRest.json(response, callback, 404, "{\"error\":\"not found\"}") : SimRest.json(response, callback, 200, body);
     }
     Map<String, List<String>> params = new HashMap<>();
     Fields q = Request.extractQueryParameters(request);
     q.forEach(f -> params.computeIfAbsent(f.getName(), k -> new ArrayList<>()).addAll(f.getValues()));
     try {
       Gamma.Query query = Gamma.query(params);
-      return Rest.json(response, callback, 200, markets ? gamma.markets(query) : gamma.events(query));
+      return SimRest.json(response, callback, 200, markets ? gamma.markets(query) : gamma.events(query));
     } catch (IllegalArgumentException e) {
-      return Rest.json(response, callback, 422, "{\"error\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getMessage()) + "}");
+      return SimRest.json(response, callback, 422, "{\"error\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getMessage()) + "}");
     }
   }
 

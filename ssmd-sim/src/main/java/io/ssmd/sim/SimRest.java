@@ -1,4 +1,4 @@
-package io.ssmd.sim.polymarket;
+package io.ssmd.sim;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,13 +10,13 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /** Small helpers for the simulated REST API: JSON replies, injected failures, the fault endpoint. */
-final class Rest {
+public final class SimRest {
   /** {@code POST /_sim/rest-fault?status=429&count=3[&retry_after=1]} queues REST failures. */
-  static final String FAULT_PATH = "/_sim/rest-fault";
+  public static final String FAULT_PATH = "/_sim/rest-fault";
 
-  private Rest() {}
+  private SimRest() {}
 
-  static boolean json(Response response, Callback callback, int status, String body) {
+  public static boolean json(Response response, Callback callback, int status, String body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
@@ -27,7 +27,7 @@ final class Rest {
    * Handles the control endpoint when {@code path} is it; returns false otherwise. Bad parameters
    * get a 400 with the reason.
    */
-  static boolean faultEndpoint(String path, Request request, Response response, Callback callback, RestFaults faults) {
+  public static boolean faultEndpoint(String path, Request request, Response response, Callback callback, RestFaults faults) {
     if (!path.equals(FAULT_PATH)) {
       return false;
     }
@@ -50,7 +50,7 @@ final class Rest {
    * Serves the next queued failure, if any: a 429 carries {@code Retry-After}. Returns true when
    * the request was answered with a failure.
    */
-  static boolean failure(Response response, Callback callback, RestFaults faults, String body429, String body5xx) {
+  public static boolean failure(Response response, Callback callback, RestFaults faults, String body429, String body5xx) {
     RestFaults.Failure f = faults.next();
     if (f == null) {
       return false;

@@ -1,4 +1,4 @@
-package io.ssmd.sim.kraken;
+package io.ssmd.sim;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.List;
  * of data, so clients can prove they back off on 429 (with {@code Retry-After}) and retry 5xx.
  * Thread-safe; Jetty serves requests concurrently.
  */
-final class RestFaults {
+public final class RestFaults {
 
   /**
    * One failure to serve.
@@ -16,13 +16,13 @@ final class RestFaults {
    * @param status the HTTP status (429 or 5xx)
    * @param retryAfterSeconds the {@code Retry-After} value sent with a 429
    */
-  record Failure(int status, int retryAfterSeconds) {}
+  public record Failure(int status, int retryAfterSeconds) {}
 
   private final List<Failure> pending = new ArrayList<>();
   private long served;
 
   /** Queues {@code count} failures with {@code status}; 429 and 500..599 only. */
-  synchronized void add(int count, int status, int retryAfterSeconds) {
+  public synchronized void add(int count, int status, int retryAfterSeconds) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, got " + count);
     }
@@ -38,7 +38,7 @@ final class RestFaults {
   }
 
   /** The failure the current request must get, or null to serve it normally. */
-  synchronized Failure next() {
+  public synchronized Failure next() {
     if (pending.isEmpty()) {
       return null;
     }
@@ -46,11 +46,11 @@ final class RestFaults {
     return pending.remove(0);
   }
 
-  synchronized int pending() {
+  public synchronized int pending() {
     return pending.size();
   }
 
-  synchronized long served() {
+  public synchronized long served() {
     return served;
   }
 }
