@@ -13,11 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +38,6 @@ public final class NatsServerProcess implements AutoCloseable {
   static final String BINARY = "nats-server";
   static final String NOT_FOUND = "nats-server not found; run ./run-tests which installs it";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Path binary;
   private final Path tempDir;
@@ -110,10 +106,7 @@ public final class NatsServerProcess implements AutoCloseable {
 
   /** The first executable {@code nats-server} in {@code dirs}. */
   static Optional<Path> findBinary(List<Path> dirs) {
-    return dirs.stream()
-        .map(dir -> dir.resolve(BINARY))
-        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
-        .findFirst();
+    return ServerProcesses.findBinary(BINARY, dirs);
   }
 
   /** {@code nats://127.0.0.1:<port>}. */
@@ -145,17 +138,7 @@ public final class NatsServerProcess implements AutoCloseable {
     if (process == null) {
       return;
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("nats-server on port {} ignored SIGTERM for {}; killing it", port, STOP_TIMEOUT);
-        process.destroyForcibly().waitFor();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-    LOG.info("nats-server on port {} stopped", port);
+    ServerProcesses.terminate(process, "nats-server on port " + port, LOG);
     process = null;
   }
 
@@ -190,11 +173,7 @@ public final class NatsServerProcess implements AutoCloseable {
   @Override
   public synchronized void close() {
     kill();
-    try (Stream<Path> paths = Files.walk(tempDir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("cannot delete {}: {}", tempDir, e.toString());
-    }
+    ServerProcesses.deleteTree(tempDir, LOG);
   }
 
   private void launch() {

@@ -11,11 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,6 @@ public final class RedisServerProcess implements AutoCloseable {
   static final String BINARY = "redis-server";
   static final String NOT_FOUND = "redis-server not found; run ./run-tests which installs it";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final Path binary;
@@ -74,10 +70,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** The first executable {@code redis-server} in {@code dirs}. */
   static Optional<Path> findBinary(List<Path> dirs) {
-    return dirs.stream()
-        .map(dir -> dir.resolve(BINARY))
-        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
-        .findFirst();
+    return ServerProcesses.findBinary(BINARY, dirs);
   }
 
   /** {@code redis://127.0.0.1:<port>}. */
@@ -103,24 +96,10 @@ public final class RedisServerProcess implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          LOG.warn("redis-server on port {} ignored SIGTERM for {}; killing it", port, STOP_TIMEOUT);
-          process.destroyForcibly().waitFor();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
-      LOG.info("redis-server on port {} stopped", port);
+      ServerProcesses.terminate(process, "redis-server on port " + port, LOG);
       process = null;
     }
-    try (Stream<Path> paths = Files.walk(tempDir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("cannot delete {}: {}", tempDir, e.toString());
-    }
+    ServerProcesses.deleteTree(tempDir, LOG);
   }
 
   private void launch() {
