@@ -128,14 +128,14 @@ public record ArchiveBenchOptions(
       switch (a) {
         case "--quick" -> { }
         case "--no-rss" -> rss = false;
-        case "--messages" -> messages = intArg(args, ++i, a);
-        case "--export-messages" -> exported = intArg(args, ++i, a);
-        case "--batch" -> batch = intArg(args, ++i, a);
-        case "--markets" -> markets = intArg(args, ++i, a);
-        case "--venue" -> venue = arg(args, ++i, a).toLowerCase(Locale.ROOT);
-        case "--child-heap" -> heap = arg(args, ++i, a);
-        case "--dir" -> dir = Path.of(arg(args, ++i, a)).toAbsolutePath().normalize();
-        case "--repo" -> repo = Path.of(arg(args, ++i, a)).toAbsolutePath().normalize();
+        case "--messages" -> messages = Args.intArg(args, ++i, a);
+        case "--export-messages" -> exported = Args.intArg(args, ++i, a);
+        case "--batch" -> batch = Args.intArg(args, ++i, a);
+        case "--markets" -> markets = Args.intArg(args, ++i, a);
+        case "--venue" -> venue = Args.arg(args, ++i, a).toLowerCase(Locale.ROOT);
+        case "--child-heap" -> heap = Args.arg(args, ++i, a);
+        case "--dir" -> dir = Path.of(Args.arg(args, ++i, a)).toAbsolutePath().normalize();
+        case "--repo" -> repo = Path.of(Args.arg(args, ++i, a)).toAbsolutePath().normalize();
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -143,19 +143,5 @@ public record ArchiveBenchOptions(
         venue, markets, messages, o.sampleFrames, exported, batch, o.inFlight, heap, repo, dir, rss);
   }
 
-  private static String arg(String[] args, int i, String name) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    return args[i];
-  }
 
-  private static int intArg(String[] args, int i, String name) {
-    String v = arg(args, i, name);
-    try {
-      return Integer.parseInt(v.replace("_", "").replace(",", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " needs a whole number, got " + v, e);
-    }
-  }
 }

@@ -143,14 +143,14 @@ public record BenchOptions(
       switch (a) {
         case "--quick" -> { }
         case "--no-rss" -> rss = false;
-        case "--seconds" -> window = Duration.ofSeconds(intArg(args, ++i, a));
-        case "--warmup" -> warm = Duration.ofSeconds(intArg(args, ++i, a));
-        case "--rate" -> rate = intArg(args, ++i, a);
-        case "--markets" -> markets = intArg(args, ++i, a);
-        case "--in-flight" -> inFlight = intArg(args, ++i, a);
-        case "--venue" -> venue = arg(args, ++i, a).toLowerCase(Locale.ROOT);
-        case "--child-heap" -> heap = arg(args, ++i, a);
-        case "--repo" -> repo = Path.of(arg(args, ++i, a)).toAbsolutePath().normalize();
+        case "--seconds" -> window = Duration.ofSeconds(Args.intArg(args, ++i, a));
+        case "--warmup" -> warm = Duration.ofSeconds(Args.intArg(args, ++i, a));
+        case "--rate" -> rate = Args.intArg(args, ++i, a);
+        case "--markets" -> markets = Args.intArg(args, ++i, a);
+        case "--in-flight" -> inFlight = Args.intArg(args, ++i, a);
+        case "--venue" -> venue = Args.arg(args, ++i, a).toLowerCase(Locale.ROOT);
+        case "--child-heap" -> heap = Args.arg(args, ++i, a);
+        case "--repo" -> repo = Path.of(Args.arg(args, ++i, a)).toAbsolutePath().normalize();
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -158,21 +158,7 @@ public record BenchOptions(
         venue, markets, warm, window, rate, Math.max(o.saturationRate, rate), o.sampleFrames, inFlight, heap, repo, rss);
   }
 
-  private static String arg(String[] args, int i, String name) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    return args[i];
-  }
 
-  private static int intArg(String[] args, int i, String name) {
-    String v = arg(args, i, name);
-    try {
-      return Integer.parseInt(v.replace("_", "").replace(",", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " needs a whole number, got " + v, e);
-    }
-  }
 
   /** The nearest directory at or above {@code start} holding {@code exchanges/feeds}; null if none. */
   static Path findRepoRoot(Path start) {

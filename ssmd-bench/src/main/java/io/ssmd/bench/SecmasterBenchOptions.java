@@ -69,28 +69,14 @@ public record SecmasterBenchOptions(int markets, String childHeap, Path repoRoot
       switch (a) {
         case "--quick" -> { }
         case "--no-rss" -> rss = false;
-        case "--markets" -> markets = intArg(args, ++i, a);
-        case "--child-heap" -> heap = arg(args, ++i, a);
-        case "--repo" -> repo = Path.of(arg(args, ++i, a)).toAbsolutePath().normalize();
+        case "--markets" -> markets = Args.intArg(args, ++i, a);
+        case "--child-heap" -> heap = Args.arg(args, ++i, a);
+        case "--repo" -> repo = Path.of(Args.arg(args, ++i, a)).toAbsolutePath().normalize();
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
     return new SecmasterBenchOptions(markets, heap, repo, rss);
   }
 
-  private static String arg(String[] args, int i, String name) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    return args[i];
-  }
 
-  private static int intArg(String[] args, int i, String name) {
-    String v = arg(args, i, name);
-    try {
-      return Integer.parseInt(v.replace("_", "").replace(",", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " needs a whole number, got " + v, e);
-    }
-  }
 }
