@@ -23,6 +23,9 @@ import picocli.CommandLine.ScopeType;
       UpCommand.class,
       DataCommand.class,
       SecmasterCommand.class,
+      DayCommand.class,
+      ScheduleCommand.class,
+      AgentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

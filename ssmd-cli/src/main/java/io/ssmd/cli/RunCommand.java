@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     name = "run",
     description = "Run a long-running component (serves /health, /ready, /metrics on --health-port).",
     mixinStandardHelpOptions = true,
-    subcommands = {RunCommand.Connector.class, RunCommand.Archiver.class})
+    subcommands = {RunCommand.Connector.class, RunCommand.Archiver.class, RunGateway.class, RunWorker.class, RunAgent.class})
 final class RunCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -1,0 +1,2 @@
+/** ssmd agent. */
+package io.ssmd.agent;

@@ -1,0 +1,2 @@
+/** ssmd gateway. */
+package io.ssmd.gateway;

@@ -1,0 +1,2 @@
+/** ssmd worker. */
+package io.ssmd.worker;
