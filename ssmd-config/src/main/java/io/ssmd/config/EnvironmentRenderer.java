@@ -172,6 +172,8 @@ public final class EnvironmentRenderer {
     ObjectNode shard = n.putObject("shard");
     shard.put("index", s.shard().index());
     shard.put("count", s.shard().count());
+    n.put("follow_secmaster", s.followSecmaster());
+    n.set("follow_prefixes", strings(s.followPrefixes()));
     return n;
   }
 

@@ -85,6 +85,8 @@ public final class EnvironmentTemplates {
         "  shard:",
         "    index: 0",
         "    count: 1",
+        "  # follow the security master: subscribe markets that open, drop those that close, while running",
+        "  follow_secmaster: false",
         ""));
   }
 }
