@@ -23,6 +23,31 @@ public final class Subjects {
     return (sanitize(env) + '_' + sanitize(feed)).replace('-', '_').toUpperCase(Locale.ROOT);
   }
 
+  /** {@code {prefix}.secmaster.changes.{feed}}: the security master's change events of one feed. */
+  public static String secmasterChanges(String prefix, String feed) {
+    return sanitize(prefix) + ".secmaster.changes." + sanitize(feed);
+  }
+
+  /** {@code {prefix}.secmaster.>}: everything the security master publishes in an environment. */
+  public static String secmasterWildcard(String prefix) {
+    return sanitize(prefix) + ".secmaster.>";
+  }
+
+  /** {@code {PREFIX}_SECMASTER}: the stream of the security master's change events. */
+  public static String secmasterStream(String prefix) {
+    return (sanitize(prefix) + "_SECMASTER").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** {@code {prefix}.signals.>}: everything the signal agent publishes in an environment. */
+  public static String signalsWildcard(String prefix) {
+    return sanitize(prefix) + ".signals.>";
+  }
+
+  /** {@code {PREFIX}_SIGNALS}: the stream of the signal agent's output. */
+  public static String signalsStream(String prefix) {
+    return (sanitize(prefix) + "_SIGNALS").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
   /**
    * Makes one subject token: {@code /} becomes {@code -}, only {@code [A-Za-z0-9_-]} is kept, at
    * most 128 characters. An empty result becomes {@code _} so a subject never has an empty token.

@@ -45,4 +45,15 @@ class SubjectsTest {
     assertThat(Subjects.covers("prod.>", "prod.>")).isTrue();
     assertThat(Subjects.covers(">", "prod.>")).isTrue();
   }
+
+  @Test
+  void namesTheSecmasterAndSignalsStreamsOfAnEnvironment() {
+    assertThat(Subjects.secmasterChanges("prod", "kalshi")).isEqualTo("prod.secmaster.changes.kalshi");
+    assertThat(Subjects.covers(Subjects.secmasterWildcard("prod"), Subjects.secmasterChanges("prod", "kalshi"))).isTrue();
+    assertThat(Subjects.secmasterStream("dev-1")).isEqualTo("DEV_1_SECMASTER");
+    assertThat(Subjects.signalsWildcard("prod")).isEqualTo("prod.signals.>");
+    assertThat(Subjects.signalsStream("prod")).isEqualTo("PROD_SIGNALS");
+    // the feed stream {prefix}.{feed}.> never takes a change event, so it needs a stream of its own
+    assertThat(Subjects.covers(Subjects.feedWildcard("prod", "kalshi"), Subjects.secmasterChanges("prod", "kalshi"))).isFalse();
+  }
 }

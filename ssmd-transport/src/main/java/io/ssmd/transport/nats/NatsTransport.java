@@ -554,7 +554,6 @@ public final class NatsTransport implements Transport {
   }
 
   private void settleAcked(InFlight f, PublishAck ack) {
-    pending.decrementAndGet();
     if (ack.isDuplicate()) {
       duplicates.incrementAndGet();
     } else {
@@ -564,12 +563,18 @@ public final class NatsTransport implements Transport {
       listener.acked(f.envelope, ack.getSeqno(), ack.isDuplicate());
     } catch (RuntimeException e) {
       LOG.error("publish listener failed on acked(seq {}): {}", ack.getSeqno(), e.toString(), e);
+    } finally {
+      // after the listener: a flush() that returns has every outcome reported and counted
+      pending.decrementAndGet();
     }
   }
 
   private void settleDropped(Envelope e, String reason) {
-    pending.decrementAndGet();
-    drop(e, reason);
+    try {
+      drop(e, reason);
+    } finally {
+      pending.decrementAndGet();
+    }
   }
 
   private void drop(Envelope e, String reason) {

@@ -64,6 +64,21 @@ public record NatsTransportOptions(
     return new NatsTransportOptions(url, streamName, subjects, 1024, 100_000, Duration.ofSeconds(5), "ssmd");
   }
 
+  /**
+   * Publisher and reader of the security master's stream {@code {PREFIX}_SECMASTER} (subjects
+   * {@code {prefix}.secmaster.>}): the sync publishes change events there and connectors follow them.
+   */
+  public static NatsTransportOptions secmaster(String url, String prefix) {
+    return defaults(url, io.ssmd.transport.Subjects.secmasterStream(prefix), List.of(io.ssmd.transport.Subjects.secmasterWildcard(prefix)))
+        .withConnectionName("ssmd-secmaster-" + prefix);
+  }
+
+  /** Publisher and reader of the signal agent's stream {@code {PREFIX}_SIGNALS} (subjects {@code {prefix}.signals.>}). */
+  public static NatsTransportOptions signals(String url, String prefix) {
+    return defaults(url, io.ssmd.transport.Subjects.signalsStream(prefix), List.of(io.ssmd.transport.Subjects.signalsWildcard(prefix)))
+        .withConnectionName("ssmd-signals-" + prefix);
+  }
+
   public NatsTransportOptions withMaxInFlight(int value) {
     return new NatsTransportOptions(url, streamName, subjects, value, bufferMessages, ackTimeout, connectionName);
   }

@@ -54,4 +54,19 @@ public record StreamSpec(
         Subjects.streamName(env, feed), List.of(Subjects.feedWildcard(env, feed)), maxAge, replicas,
         duplicateWindow, maxBytes);
   }
+
+  /**
+   * The security master's stream of an environment: {@code {PREFIX}_SECMASTER} keeping {@code
+   * {prefix}.secmaster.>} (change events of every feed, {@code {prefix}.secmaster.changes.{feed}}).
+   */
+  public static StreamSpec forSecmaster(String prefix, Duration maxAge, int replicas, Duration duplicateWindow, long maxBytes) {
+    return new StreamSpec(
+        Subjects.secmasterStream(prefix), List.of(Subjects.secmasterWildcard(prefix)), maxAge, replicas, duplicateWindow, maxBytes);
+  }
+
+  /** The signal agent's stream of an environment: {@code {PREFIX}_SIGNALS} keeping {@code {prefix}.signals.>}. */
+  public static StreamSpec forSignals(String prefix, Duration maxAge, int replicas, Duration duplicateWindow, long maxBytes) {
+    return new StreamSpec(
+        Subjects.signalsStream(prefix), List.of(Subjects.signalsWildcard(prefix)), maxAge, replicas, duplicateWindow, maxBytes);
+  }
 }

@@ -262,4 +262,28 @@ class NatsTransportIT {
     }
     assertThat(list).hasSizeGreaterThanOrEqualTo(size);
   }
+
+  @Test
+  void secmasterStreamCarriesChangeEventsToAReaderStartingAtNew() throws Exception {
+    try (StreamAdmin admin = StreamAdmin.connect(nats.url())) {
+      StreamSpec spec = StreamSpec.forSecmaster("itsm", Duration.ofHours(1), 1, Duration.ofMinutes(2), -1);
+      assertThat(admin.apply(spec, false).ok()).isTrue();
+      assertThat(admin.apply(spec, false).ok()).isTrue();
+    }
+    String subject = io.ssmd.transport.Subjects.secmasterChanges("itsm", "kalshi");
+    try (NatsTransport publisher = NatsTransport.connect(NatsTransportOptions.secmaster(nats.url(), "itsm"), new Recorder());
+        NatsTransport reader = NatsTransport.connect(NatsTransportOptions.secmaster(nats.url(), "itsm"), new Recorder())) {
+      assertThat(publisher.publish(envelope(subject, "before"))).isTrue();
+      assertThat(publisher.flush(Duration.ofSeconds(10))).isTrue();
+      List<Delivered> got = new CopyOnWriteArrayList<>();
+      try (AutoCloseable sub = reader.subscribe("itsm.secmaster.changes.>", io.ssmd.transport.Transport.NEW, got::add)) {
+        assertThat(publisher.publish(envelope(subject, "after"))).isTrue();
+        assertThat(publisher.flush(Duration.ofSeconds(10))).isTrue();
+        awaitSize(got, 1);
+        Thread.sleep(200);
+        assertThat(got).extracting(d -> d.headers().get(io.ssmd.transport.Headers.MSG_ID)).containsExactly("after");
+        assertThat(got.get(0).subject()).isEqualTo("itsm.secmaster.changes.kalshi");
+      }
+    }
+  }
 }
