@@ -60,6 +60,12 @@ public final class KalshiRestClient implements AutoCloseable {
     return retries.get();
   }
 
+  /** Told after each page was handled, with the cursor of the next page (null: the listing is done). */
+  @FunctionalInterface
+  public interface PageDone {
+    void done(String nextCursor) throws Exception;
+  }
+
   /**
    * Walks a cursor-paged listing: {@code GET path?query&cursor=..} until the response cursor is
    * empty, handing each page's {@code itemsField} array to the handler before fetching the next.
@@ -69,7 +75,17 @@ public final class KalshiRestClient implements AutoCloseable {
    */
   public int pages(String path, Map<String, String> query, String itemsField, boolean firstPageOnly, PageHandler handler)
       throws Exception {
-    String cursor = null;
+    return pages(path, query, itemsField, firstPageOnly, null, handler, next -> {});
+  }
+
+  /**
+   * As {@link #pages(String, Map, String, boolean, PageHandler)}, starting at {@code startCursor}
+   * (null: the first page) and telling {@code done} after each handled page where the next one
+   * starts, which is what a resumable sync checkpoints.
+   */
+  public int pages(String path, Map<String, String> query, String itemsField, boolean firstPageOnly, String startCursor,
+      PageHandler handler, PageDone done) throws Exception {
+    String cursor = startCursor;
     int pages = 0;
     do {
       Map<String, String> q = new LinkedHashMap<>(query);
@@ -87,8 +103,9 @@ public final class KalshiRestClient implements AutoCloseable {
       }
       handler.page(records);
       JsonNode c = body.path("cursor");
-      cursor = c.isTextual() && !c.asText().isEmpty() ? c.asText() : null;
-    } while (cursor != null && !firstPageOnly);
+      cursor = c.isTextual() && !c.asText().isEmpty() && !firstPageOnly ? c.asText() : null;
+      done.done(cursor);
+    } while (cursor != null);
     return pages;
   }
 

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +74,9 @@ public final class KalshiSync {
   private final String env;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
-  private volatile java.util.function.Consumer<SyncReport> progress = r -> {};
+  private volatile Consumer<SyncReport> progress = r -> {};
+  private volatile Consumer<SyncCheckpoint> checkpoints;
+  private volatile SyncCheckpoint resume;
 
   /**
    * @param env environment name for the change subject {@code {env}.secmaster.changes.kalshi}
@@ -91,7 +95,7 @@ public final class KalshiSync {
    * Receives a running report after every page (for the CLI's progress line); called on the
    * syncing thread, so it must be quick.
    */
-  public KalshiSync onProgress(java.util.function.Consumer<SyncReport> listener) {
+  public KalshiSync onProgress(Consumer<SyncReport> listener) {
     this.progress = Objects.requireNonNull(listener, "listener");
     return this;
   }
@@ -101,23 +105,85 @@ public final class KalshiSync {
     return ChangeOutbox.subject(env, feed);
   }
 
+  /**
+   * Makes this sync resumable: the listener receives a {@link SyncCheckpoint} after every committed
+   * page (and after the fee-change step), on the syncing thread, so it must be quick (a Temporal
+   * activity heartbeats it). A listener that throws aborts the sync after that page; what was
+   * committed stays, and a later {@link #resumeFrom} with the last checkpoint continues from there.
+   * A resumable run also persists the keys it has seen ({@code sync_seen}), so the resumed attempt
+   * deduplicates, soft-deletes and re-derives states exactly as one uninterrupted run would.
+   */
+  public KalshiSync onCheckpoint(Consumer<SyncCheckpoint> listener) {
+    this.checkpoints = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /**
+   * Continues the run the checkpoint came from, with the page after it, instead of starting over.
+   * The run keeps its original start instant (states, closing windows and the incremental
+   * watermark derive from it), series scope, seen keys and counts: the database ends as after an
+   * uninterrupted sync, with the same change events. The report's counts, change events and pages
+   * cover the whole run; its duration, retries and rejection reasons cover this attempt only. A
+   * batch committed after the last checkpoint (the attempt failed mid-page) is not counted again:
+   * its keys are already seen.
+   *
+   * @throws IllegalArgumentException when the checkpoint is from another feed or other sync options
+   */
+  public KalshiSync resumeFrom(SyncCheckpoint checkpoint) {
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    if (!FEED.equals(checkpoint.feed())) {
+      throw new IllegalArgumentException("checkpoint is from feed '" + checkpoint.feed() + "', not " + FEED + "; start a new sync instead");
+    }
+    if (!options.scope().equals(checkpoint.scope())) {
+      throw new IllegalArgumentException("checkpoint is from a sync with scope '" + checkpoint.scope() + "', these options have '"
+          + options.scope() + "'; resume with the same options or start a new sync");
+    }
+    this.resume = checkpoint;
+    return this;
+  }
+
   /** Runs one sync; throws {@link KalshiRestException} when the venue keeps failing (what was committed stays). */
   public SyncReport run() throws Exception {
     long t0 = System.nanoTime();
-    Instant started = clock.instant();
+    SyncCheckpoint from = resume;
+    Instant started = from == null ? clock.instant() : from.startedAtInstant();
     long retries0 = rest.retries();
     Run run = new Run(started);
+    boolean persist = checkpoints != null || from != null;
+    String prefix = FEED + "/" + options.scope() + "/";
+    run.runId = from != null ? from.runId() : persist ? prefix + UUID.randomUUID() : null;
+    if (from != null) {
+      run.restore(from);
+    }
     run.progress = () -> progress.accept(run.report(Duration.ofNanos(System.nanoTime() - t0), rest.retries() - retries0));
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       for (Upserter u : List.of(SERIES, EVENTS, MARKETS, FEE_CHANGES)) {
         u.begin(c);
+        if (from != null) {
+          u.restore(c, run.runId);
+        }
+      }
+      if (from == null && persist) {
+        // an abandoned resumable run of the same scope is never resumed once a new one starts
+        try (PreparedStatement ps = c.prepareStatement("delete from sync_seen where left(run_id, ?) = ?")) {
+          ps.setInt(1, prefix.length());
+          ps.setString(2, prefix);
+          ps.executeUpdate();
+        }
       }
       c.commit();
-      Optional<Instant> since = options.incremental() ? lastSync(c) : Optional.empty();
-      run.since = since.map(s -> s.minus(INCREMENTAL_OVERLAP));
+      if (from != null) {
+        run.since = Optional.ofNullable(from.since()).map(Instant::parse);
+      } else {
+        Optional<Instant> since = options.incremental() ? lastSync(c) : Optional.empty();
+        run.since = since.map(s -> s.minus(INCREMENTAL_OVERLAP));
+      }
 
-      List<String> seriesScope = syncSeries(c, run);
+      List<String> seriesScope = from == null || from.phase() == SyncCheckpoint.Phase.SERIES
+          ? syncSeries(c, run, from)
+          : from.seriesScope();
+      run.seriesScope = seriesScope;
       List<Map<String, String>> scopes = new ArrayList<>();
       if (seriesScope == null) {
         scopes.add(Map.of());
@@ -126,25 +192,59 @@ public final class KalshiSync {
           scopes.add(Map.of("series_ticker", s));
         }
       }
-      for (Map<String, String> scope : scopes) {
-        for (Query q : plan(started)) {
-          Map<String, String> p = new LinkedHashMap<>(scope);
-          p.putAll(q.params());
-          run.since.ifPresent(s -> p.put("min_updated_ts", Long.toString(s.getEpochSecond())));
+      List<Query> plan = plan(started);
+      List<Step> steps = new ArrayList<>();
+      for (int si = 0; si < scopes.size(); si++) {
+        for (int qi = 0; qi < plan.size(); qi++) {
+          steps.add(new Step(SyncCheckpoint.Phase.EVENTS, si, qi));
+          steps.add(new Step(SyncCheckpoint.Phase.MARKETS, si, qi));
+        }
+      }
+      steps.add(new Step(SyncCheckpoint.Phase.FEE_CHANGES, 0, 0));
+      steps.add(new Step(SyncCheckpoint.Phase.FINISH, 0, 0));
+      int first = 0;
+      String firstCursor = null;
+      if (from == null || from.phase() == SyncCheckpoint.Phase.SERIES) {
+        checkpoint(run, steps.get(0), null);
+      } else {
+        first = steps.indexOf(new Step(from.phase(), from.scopeIndex(), from.queryIndex()));
+        if (first < 0) {
+          throw new IllegalArgumentException("checkpoint position " + from.phase() + " " + from.scopeIndex() + "/" + from.queryIndex()
+              + " is not part of this sync's plan; start a new sync");
+        }
+        firstCursor = from.cursor();
+      }
+      for (int i = first; i < steps.size() - 2; i++) {
+        Step step = steps.get(i);
+        Step next = steps.get(i + 1);
+        Query q = plan.get(step.queryIndex());
+        Map<String, String> p = new LinkedHashMap<>(scopes.get(step.scopeIndex()));
+        p.putAll(q.params());
+        run.since.ifPresent(s -> p.put("min_updated_ts", Long.toString(s.getEpochSecond())));
+        String cursor = i == first ? firstCursor : null;
+        KalshiRestClient.PageDone done = nextCursor -> {
+          run.pages++;
+          checkpoint(run, nextCursor == null ? next : step, nextCursor);
+        };
+        if (step.phase() == SyncCheckpoint.Phase.EVENTS) {
           Map<String, String> ep = new LinkedHashMap<>(p);
           ep.put("limit", "200");
           // events accept min_close_ts but not min_settled_ts
           if (ep.remove("min_settled_ts") != null) {
             ep.put("min_close_ts", p.get("min_settled_ts"));
           }
-          run.pages += rest.pages("/events", ep, "events", q.firstPageOnly(), page -> upsertEvents(c, run, page));
+          rest.pages("/events", ep, "events", q.firstPageOnly(), cursor, page -> upsertEvents(c, run, page), done);
+        } else {
           Map<String, String> mp = new LinkedHashMap<>(p);
           mp.put("limit", "1000");
-          run.pages += rest.pages("/markets", mp, "markets", q.firstPageOnly(), page -> upsertMarkets(c, run, page));
+          rest.pages("/markets", mp, "markets", q.firstPageOnly(), cursor, page -> upsertMarkets(c, run, page), done);
         }
       }
-      if (options.fees() && seriesScope == null) {
-        syncFeeChanges(c, run);
+      if (first <= steps.size() - 2) {
+        if (options.fees() && seriesScope == null) {
+          syncFeeChanges(c, run);
+        }
+        checkpoint(run, steps.get(steps.size() - 1), null);
       }
       if (options.complete()) {
         softDelete(c, run);
@@ -158,6 +258,12 @@ public final class KalshiSync {
         ps.setTimestamp(3, Timestamp.from(started));
         ps.executeUpdate();
       }
+      if (run.runId != null) {
+        try (PreparedStatement ps = c.prepareStatement("delete from sync_seen where run_id = ?")) {
+          ps.setString(1, run.runId);
+          ps.executeUpdate();
+        }
+      }
       c.commit();
       for (Upserter u : List.of(SERIES, EVENTS, MARKETS, FEE_CHANGES)) {
         u.end(c);
@@ -170,6 +276,16 @@ public final class KalshiSync {
         options.scope(), report.received(), report.table("kalshi_markets"), report.rejected(), report.changeEvents(), report.pages(),
         report.duration().toMillis(), Math.round(report.rowsPerSecond()));
     return report;
+  }
+
+  /** One step of a run's plan after the series listing. */
+  private record Step(SyncCheckpoint.Phase phase, int scopeIndex, int queryIndex) {}
+
+  private void checkpoint(Run run, Step step, String cursor) {
+    Consumer<SyncCheckpoint> listener = checkpoints;
+    if (listener != null) {
+      listener.accept(run.checkpoint(options.scope(), step.phase(), step.scopeIndex(), step.queryIndex(), cursor));
+    }
   }
 
   /** One listing query; {@code firstPageOnly} for the unfiltered pass that catches not-yet-open records. */
@@ -195,7 +311,7 @@ public final class KalshiSync {
   }
 
   /** Syncs series; returns the series to scope events/markets to, or null for the whole universe. */
-  private List<String> syncSeries(Connection c, Run run) throws Exception {
+  private List<String> syncSeries(Connection c, Run run, SyncCheckpoint from) throws Exception {
     Map<String, String> p = new LinkedHashMap<>();
     if (options.category() != null) {
       p.put("category", options.category());
@@ -206,8 +322,12 @@ public final class KalshiSync {
     run.since.ifPresent(s -> p.put("min_updated_ts", Long.toString(s.getEpochSecond())));
     boolean narrowed = options.mode() == KalshiSyncOptions.Mode.BY_SERIES || options.category() != null || !options.tags().isEmpty();
     List<String> scope = new ArrayList<>();
+    if (from != null && from.seriesScope() != null) {
+      scope.addAll(from.seriesScope());
+    }
     Set<String> wanted = Set.copyOf(options.series());
-    run.pages += rest.pages("/series", p, "series", false, page -> {
+    String startCursor = from == null ? null : from.cursor();
+    rest.pages("/series", p, "series", false, startCursor, page -> {
       List<JsonNode> kept = new ArrayList<>();
       for (JsonNode n : page) {
         String t = n.path("ticker").asText("");
@@ -219,6 +339,13 @@ public final class KalshiSync {
         }
       }
       upsertSeries(c, run, kept);
+    }, next -> {
+      run.pages++;
+      if (next != null) {
+        // the series listing's own checkpoints carry the scope collected so far
+        run.seriesScope = narrowed ? List.copyOf(scope) : null;
+        checkpoint(run, new Step(SyncCheckpoint.Phase.SERIES, 0, 0), next);
+      }
     });
     if (!narrowed) {
       return null;
@@ -333,7 +460,7 @@ public final class KalshiSync {
     Counts counts = run.counts(u.table());
     for (int from = 0; from < rows.size(); from += options.batchSize()) {
       List<String[]> chunk = rows.subList(from, Math.min(rows.size(), from + options.batchSize()));
-      Upserter.Result r = u.upsert(c, chunk);
+      Upserter.Result r = u.upsert(c, chunk, run.runId);
       counts.received += chunk.size();
       counts.statsUpdated += r.statsUpdated();
       for (Written w : r.written()) {
@@ -588,6 +715,9 @@ public final class KalshiSync {
     final Instant now;
     Runnable progress = () -> {};
     Optional<Instant> since = Optional.empty();
+    /** persisted seen keys' run id; null when the run is not resumable */
+    String runId;
+    List<String> seriesScope;
     final Map<String, Counts> counts = new LinkedHashMap<>();
     final List<String> rejections = new ArrayList<>();
     /** change events of the batch being written: entity, ticker, kind, fields (array literal), payload */
@@ -615,10 +745,36 @@ public final class KalshiSync {
       LOG.debug("kalshi {} record rejected: {}", listing, reason);
     }
 
-    SyncReport report(Duration duration, long retries) {
+    /** Takes over the counts of the attempts before a resume. */
+    void restore(SyncCheckpoint from) {
+      from.tables().forEach((table, t) -> {
+        Counts c = counts(table);
+        c.received = t.received();
+        c.inserted = t.inserted();
+        c.updated = t.updated();
+        c.unchanged = t.unchanged();
+        c.softDeleted = t.softDeleted();
+        c.statsUpdated = t.statsUpdated();
+      });
+      rejected = from.rejected();
+      filtered = from.filtered();
+      changeEvents = from.changeEvents();
+      pages = from.pages();
+    }
+
+    SyncCheckpoint checkpoint(String scope, SyncCheckpoint.Phase phase, int scopeIndex, int queryIndex, String cursor) {
+      return new SyncCheckpoint(FEED, scope, runId, now.toString(), since.map(Instant::toString).orElse(null), seriesScope, phase,
+          scopeIndex, queryIndex, cursor, tableCounts(), rejected, filtered, changeEvents, pages);
+    }
+
+    Map<String, SyncReport.TableCounts> tableCounts() {
       Map<String, SyncReport.TableCounts> t = new LinkedHashMap<>();
       counts.forEach((k, c) -> t.put(k, new SyncReport.TableCounts(c.received, c.inserted, c.updated, c.unchanged, c.softDeleted, c.statsUpdated)));
-      return new SyncReport(FEED, t, rejected, rejections, filtered, changeEvents, pages, retries, duration);
+      return t;
+    }
+
+    SyncReport report(Duration duration, long retries) {
+      return new SyncReport(FEED, tableCounts(), rejected, rejections, filtered, changeEvents, pages, retries, duration);
     }
   }
 }

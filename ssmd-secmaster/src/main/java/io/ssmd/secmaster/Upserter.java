@@ -104,18 +104,47 @@ final class Upserter {
   }
 
   /**
+   * Refills this connection's seen-keys table with what an earlier attempt of a resumable run
+   * persisted ({@code sync_seen}), so the resumed attempt deduplicates and soft-deletes as one run.
+   */
+  void restore(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into " + seenTable + " (k) select k from sync_seen where run_id = ? and tbl = ? on conflict do nothing")) {
+      ps.setString(1, runId);
+      ps.setString(2, table);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Upserts rows not yet seen in this sync, without persisting the seen keys. */
+  Result upsert(Connection c, List<String[]> rows) throws SQLException {
+    return upsert(c, rows, null);
+  }
+
+  /**
    * Upserts rows not yet seen in this sync. Each row is {@code [key, tracked.., stats..]} as text
    * (null allowed). Runs in the caller's transaction.
+   *
+   * @param persistRunId when not null, the newly seen keys are also written to {@code sync_seen}
+   *     under this run id (same statement, same transaction), for a resumed attempt
    */
-  Result upsert(Connection c, List<String[]> rows) throws SQLException {
+  Result upsert(Connection c, List<String[]> rows, String persistRunId) throws SQLException {
     Map<String, String[]> byKey = new LinkedHashMap<>();
     for (String[] r : rows) {
       byKey.put(r[0], r);
     }
     List<String> fresh = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement("insert into " + seenTable + " (k) select unnest(?::text[]) on conflict do nothing returning k")) {
+    String seenSql = persistRunId == null
+        ? "insert into " + seenTable + " (k) select unnest(?::text[]) on conflict do nothing returning k"
+        : "with n as (insert into " + seenTable + " (k) select unnest(?::text[]) on conflict do nothing returning k),"
+            + " p as (insert into sync_seen (run_id, tbl, k) select ?, ?, k from n on conflict do nothing)"
+            + " select k from n";
+    try (PreparedStatement ps = c.prepareStatement(seenSql)) {
       ps.setArray(1, c.createArrayOf("text", byKey.keySet().toArray(new String[0])));
+      if (persistRunId != null) {
+        ps.setString(2, persistRunId);
+        ps.setString(3, table);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           fresh.add(rs.getString(1));
