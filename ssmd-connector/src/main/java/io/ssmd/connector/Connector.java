@@ -5,6 +5,7 @@ import io.ssmd.transport.Transport;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -141,8 +142,18 @@ public final class Connector implements AutoCloseable {
     }
   }
 
-  /** Adds markets while running: fills existing connections in shard order, then opens new ones. */
-  public synchronized void addMarkets(List<String> markets) {
+  /**
+   * Adds markets while running: this pod's share of them ({@link ConnectorOptions#ownsMarket}) that
+   * are not subscribed yet fill the existing connections in shard order up to the per-connection
+   * limit, then new connections open for the rest. Each connection's venue session subscribes them
+   * incrementally (Kalshi {@code update_subscription add_markets} on its sid, Kraken and Polymarket
+   * subscribe per symbol or asset), so the markets already there are untouched. Idempotent: markets
+   * already held are skipped. They are part of the desired set a connection resubscribes after a
+   * reconnect.
+   *
+   * @return the number of markets actually added
+   */
+  public synchronized int addMarkets(Collection<String> markets) {
     requireRunning();
     List<String> fresh = new ArrayList<>();
     for (String market : owned(markets)) {
@@ -167,12 +178,22 @@ public final class Connector implements AutoCloseable {
       openConnection(part);
     }
     if (!fresh.isEmpty()) {
-      LOG.atInfo().addKeyValue("feed", feed()).addKeyValue("markets", fresh.size()).log("added markets");
+      metrics.subscriptionChanged(ConnectorMetrics.ACTION_ADD, fresh.size());
+      LOG.atInfo().addKeyValue("feed", feed()).addKeyValue("markets", fresh.size()).addKeyValue("subscribed", owners.size())
+          .log("added {} market(s): {}", fresh.size(), abbreviate(fresh));
     }
+    return fresh.size();
   }
 
-  /** Removes markets while running: only the owning connection's session unsubscribes them. */
-  public synchronized void removeMarkets(List<String> markets) {
+  /**
+   * Removes markets while running: only the connection that holds a market unsubscribes it (Kalshi
+   * {@code update_subscription delete_markets} on the sid that holds it), so the rest of its batch
+   * is untouched. Idempotent: markets not held are skipped. A connection left empty stays open and
+   * is filled first by the next {@link #addMarkets}.
+   *
+   * @return the number of markets actually removed
+   */
+  public synchronized int removeMarkets(Collection<String> markets) {
     requireRunning();
     Map<Connection, List<String>> byConnection = new LinkedHashMap<>();
     for (String market : new LinkedHashSet<>(markets)) {
@@ -182,10 +203,28 @@ public final class Connector implements AutoCloseable {
       }
     }
     byConnection.forEach(Connection::remove);
-    if (!byConnection.isEmpty()) {
-      LOG.atInfo().addKeyValue("feed", feed()).addKeyValue("markets", byConnection.values().stream().mapToInt(List::size).sum())
-          .log("removed markets");
+    int removed = byConnection.values().stream().mapToInt(List::size).sum();
+    if (removed > 0) {
+      metrics.subscriptionChanged(ConnectorMetrics.ACTION_REMOVE, removed);
+      List<String> all = byConnection.values().stream().flatMap(List::stream).toList();
+      LOG.atInfo().addKeyValue("feed", feed()).addKeyValue("markets", removed).addKeyValue("subscribed", owners.size())
+          .log("removed {} market(s): {}", removed, abbreviate(all));
     }
+    return removed;
+  }
+
+  /** The markets this connector holds now (its desired set, over all connections). */
+  public synchronized java.util.Set<String> markets() {
+    return java.util.Set.copyOf(owners.keySet());
+  }
+
+  /** True once started and until closed: {@link #addMarkets}/{@link #removeMarkets} are accepted. */
+  public synchronized boolean running() {
+    return started && !closed;
+  }
+
+  private static String abbreviate(List<String> markets) {
+    return markets.size() <= 10 ? String.valueOf(markets) : markets.subList(0, 10) + " and " + (markets.size() - 10) + " more";
   }
 
   /** Status of every connection, with totals and readiness. */
@@ -294,6 +333,10 @@ public final class Connector implements AutoCloseable {
     return counts;
   }
 
+  ConnectorMetrics metrics() {
+    return metrics;
+  }
+
   synchronized int marketCount() {
     return owners.size();
   }
@@ -305,7 +348,7 @@ public final class Connector implements AutoCloseable {
     connection.start();
   }
 
-  private List<String> owned(List<String> markets) {
+  private List<String> owned(Collection<String> markets) {
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String market : markets) {
       if (market != null && !market.isBlank() && options.ownsMarket(market)) {

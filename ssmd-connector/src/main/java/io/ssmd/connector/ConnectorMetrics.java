@@ -41,12 +41,35 @@ public final class ConnectorMetrics {
   public static final String DROPPED = "ssmd_connector_dropped_total";
   public static final String LAST_MESSAGE_AGE_SECONDS = "ssmd_connector_last_message_age_seconds";
   public static final String SUBSCRIBED_MARKETS = "ssmd_connector_subscribed_markets";
+  public static final String SUBSCRIPTION_CHANGES = "ssmd_connector_subscription_changes_total";
+  public static final String CHANGE_EVENTS = "ssmd_connector_change_events_total";
 
   public static final String LABEL_FEED = "feed";
   public static final String LABEL_TYPE = "type";
   public static final String LABEL_ERROR_TYPE = "error_type";
   public static final String LABEL_STATE = "state";
   public static final String LABEL_REASON = "reason";
+  public static final String LABEL_ACTION = "action";
+  public static final String LABEL_OUTCOME = "outcome";
+
+  /** Values of {@code action} on subscription_changes: markets added to or removed from the running connector. */
+  public static final String ACTION_ADD = "add";
+  public static final String ACTION_REMOVE = "remove";
+  public static final List<String> SUBSCRIPTION_ACTIONS = List.of(ACTION_ADD, ACTION_REMOVE);
+
+  /**
+   * Values of {@code outcome} on change_events (security-master changes read by a {@link
+   * ChangeFollower}): {@code add}/{@code remove} asked the connector to change, {@code ignored}
+   * needs no change (rename, not open yet), {@code out_of_scope} is outside follow_prefixes or
+   * another feed, {@code malformed} could not be read.
+   */
+  public static final String OUTCOME_ADD = "add";
+  public static final String OUTCOME_REMOVE = "remove";
+  public static final String OUTCOME_IGNORED = "ignored";
+  public static final String OUTCOME_OUT_OF_SCOPE = "out_of_scope";
+  public static final String OUTCOME_MALFORMED = "malformed";
+  public static final List<String> CHANGE_OUTCOMES =
+      List.of(OUTCOME_ADD, OUTCOME_REMOVE, OUTCOME_IGNORED, OUTCOME_OUT_OF_SCOPE, OUTCOME_MALFORMED);
 
   /** Published message types (DESIGN §3). */
   public static final List<String> PUBLISH_TYPES = List.of("trade", "ticker", "orderbook", "lifecycle", "event_lifecycle");
@@ -117,6 +140,12 @@ public final class ConnectorMetrics {
     families.gaps.initLabelValues(feed);
     for (String reason : RESYNC_REASONS) {
       families.resyncs.initLabelValues(feed, reason);
+    }
+    for (String action : SUBSCRIPTION_ACTIONS) {
+      families.subscriptionChanges.initLabelValues(feed, action);
+    }
+    for (String outcome : CHANGE_OUTCOMES) {
+      families.changeEvents.initLabelValues(feed, outcome);
     }
     dropReasons.addAll(DROP_REASONS);
     for (String reason : DROP_REASONS) {
@@ -197,6 +226,16 @@ public final class ConnectorMetrics {
     families.dropped.labelValues(feed, label).inc();
   }
 
+  void subscriptionChanged(String action, int markets) {
+    if (markets > 0) {
+      families.subscriptionChanges.labelValues(feed, action).inc(markets);
+    }
+  }
+
+  void changeEvent(String outcome) {
+    families.changeEvents.labelValues(feed, CHANGE_OUTCOMES.contains(outcome) ? outcome : OUTCOME_MALFORMED).inc();
+  }
+
   long publishedOnShard(int shard) {
     LongAdder adder = publishedByShard.get(shard);
     return adder == null ? 0 : adder.sum();
@@ -226,6 +265,8 @@ public final class ConnectorMetrics {
     final Counter gaps;
     final Counter resyncs;
     final Counter dropped;
+    final Counter subscriptionChanges;
+    final Counter changeEvents;
     final PublishListener listener;
 
     Families(PrometheusRegistry registry) {
@@ -247,6 +288,12 @@ public final class ConnectorMetrics {
       dropped = Counter.builder().name(DROPPED)
           .help("Frames or messages that will never be published, by reason").labelNames(LABEL_FEED, LABEL_REASON)
           .register(registry);
+      subscriptionChanges = Counter.builder().name(SUBSCRIPTION_CHANGES)
+          .help("Markets added to or removed from the running connector (addMarkets/removeMarkets; repeats of a known state are not counted)")
+          .labelNames(LABEL_FEED, LABEL_ACTION).register(registry);
+      changeEvents = Counter.builder().name(CHANGE_EVENTS)
+          .help("Security-master change events read by the connector, by what they asked for")
+          .labelNames(LABEL_FEED, LABEL_OUTCOME).register(registry);
       GaugeWithCallback.builder().name(LAG_SECONDS)
           .help("Seconds from WebSocket receive to transport acknowledgement of the last acknowledged message")
           .labelNames(LABEL_FEED)
