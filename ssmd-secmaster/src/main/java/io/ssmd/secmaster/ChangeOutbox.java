@@ -36,9 +36,12 @@ public final class ChangeOutbox {
     this.db = Objects.requireNonNull(db, "db");
   }
 
-  /** The change subject of an environment and feed. */
+  /**
+   * The change subject of an environment and feed, {@code {prefix}.secmaster.changes.{feed}}, kept in
+   * the {@code {PREFIX}_SECMASTER} stream ({@code ssmd env apply} creates it).
+   */
   public static String subject(String env, String feed) {
-    return Subjects.sanitize(env) + ".secmaster.changes." + Subjects.sanitize(feed);
+    return Subjects.secmasterChanges(env, feed);
   }
 
   /** Change events of a feed with id greater than {@code afterId}, oldest first, at most {@code limit}. */
@@ -74,7 +77,8 @@ public final class ChangeOutbox {
       while (more) {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-            "select id, payload::text, created_at, kind from change_events where feed = ? and published_at is null order by id limit " + CHUNK)) {
+            "select id, payload::text, created_at, kind, ticker, entity from change_events where feed = ? and published_at is null"
+                + " order by id limit " + CHUNK)) {
           ps.setString(1, feed);
           try (ResultSet rs = ps.executeQuery()) {
             int rows = 0;
@@ -85,6 +89,17 @@ public final class ChangeOutbox {
               payload.put("id", id).put("at", rs.getTimestamp(3).toInstant().toString());
               if (!payload.has("kind")) {
                 payload.put("kind", rs.getString(4).toLowerCase(Locale.ROOT));
+              }
+              // every published event names what it is about, whichever sync wrote the payload:
+              // connectors following the changes key on feed, entity and ticker
+              if (!payload.hasNonNull("ticker")) {
+                payload.put("ticker", rs.getString(5));
+              }
+              if (!payload.hasNonNull("entity")) {
+                payload.put("entity", rs.getString(6));
+              }
+              if (!payload.hasNonNull("feed")) {
+                payload.put("feed", feed);
               }
               byte[] bytes = json.writeValueAsBytes(payload);
               // the outbox id makes the message id stable, so a re-publish after a crash is deduplicated
