@@ -25,6 +25,7 @@ import java.util.Set;
  *
  * @param env subject prefix (first subject token)
  * @param credentials key id and PEM for Kalshi; null for public feeds
+ * @param follow whether the connector follows the security master's change events, and their scope
  */
 record Capture(
     String env,
@@ -34,7 +35,34 @@ record Capture(
     List<String> channels,
     List<String> markets,
     Credentials credentials,
-    ShardConfig shard) {
+    ShardConfig shard,
+    Follow follow) {
+
+  /** A capture that does not follow the security master ({@code markets} is the whole set). */
+  Capture(String env, String feed, URI endpoint, FeedLimits limits, List<String> channels, List<String> markets,
+      Credentials credentials, ShardConfig shard) {
+    this(env, feed, endpoint, limits, channels, markets, credentials, shard, Follow.OFF);
+  }
+
+  /**
+   * Following the security master ({@code subscriptions.follow_secmaster}): markets that open are
+   * added, markets that close are removed while the connector runs.
+   *
+   * @param prefixes ticker or event-ticker prefixes followed; empty follows every market of the feed
+   */
+  record Follow(boolean enabled, List<String> prefixes) {
+    static final Follow OFF = new Follow(false, List.of());
+    static final Follow ALL = new Follow(true, List.of());
+
+    Follow {
+      prefixes = prefixes == null ? List.of() : List.copyOf(prefixes);
+    }
+  }
+
+  /** The same capture following (or not) the security master. */
+  Capture withFollow(Follow f) {
+    return new Capture(env, feed, endpoint, limits, channels, markets, credentials, shard, f);
+  }
 
   /** Kalshi API key id and private key PEM (resolved secrets; never printed). */
   record Credentials(String keyId, String privateKeyPem) {
@@ -52,6 +80,7 @@ record Capture(
     channels = channels == null ? List.of() : List.copyOf(channels);
     markets = markets == null ? List.of() : List.copyOf(markets);
     shard = shard == null ? ShardConfig.DEFAULTS : shard;
+    follow = follow == null ? Follow.OFF : follow;
   }
 
   /** From an environment file; resolves the feed's credentials (secrets stay in memory only). */
@@ -71,7 +100,8 @@ record Capture(
     }
     var subs = r.environment().subscriptions();
     return new Capture(
-        r.subjectPrefix(), r.feedName(), r.endpoint(), r.limits(), subs.channels(), subs.markets(), creds, subs.shard());
+        r.subjectPrefix(), r.feedName(), r.endpoint(), r.limits(), subs.channels(), subs.markets(), creds, subs.shard(),
+        new Follow(subs.followSecmaster(), subs.followPrefixes()));
   }
 
   /** The venue protocol for this capture. */

@@ -1,6 +1,7 @@
 package io.ssmd.cli;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.connector.ChangeFollower;
 import io.ssmd.connector.Connector;
 import io.ssmd.connector.ConnectorMetrics;
 import io.ssmd.connector.ConnectorStatus;
@@ -27,6 +28,7 @@ final class CaptureRuntime implements AutoCloseable {
   private final Map<String, Transport> transports = new java.util.LinkedHashMap<>();
   private final List<Connector> connectors = new ArrayList<>();
   private final List<Capture> captures;
+  private final List<ChangeFollower> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final HealthServer health;
 
   /**
@@ -68,6 +70,28 @@ final class CaptureRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes every connector whose capture follows the security master ({@link Capture#follow()})
+   * apply the change events read from {@code changes} from now on: markets that open are added,
+   * markets that close are removed. Call after {@link #start}. {@code changes} is where the
+   * security master publishes ({@code {prefix}.secmaster.changes.{feed}}): the {@code
+   * {PREFIX}_SECMASTER} stream ({@link Transports#openSecmaster}) or, in one process ({@code ssmd
+   * up}), the memory transport the sync is given. It stays the caller's to close.
+   *
+   * @return the number of connectors now following
+   */
+  int followSecmaster(Transport changes) {
+    int n = 0;
+    for (int i = 0; i < connectors.size(); i++) {
+      Capture c = captures.get(i);
+      if (c.follow().enabled()) {
+        followers.add(ChangeFollower.start(connectors.get(i), changes, c.env(), c.follow().prefixes()));
+        n++;
+      }
+    }
+    return n;
+  }
+
   List<ConnectorStatus> status() {
     return connectors.stream().map(Connector::status).toList();
   }
@@ -91,6 +115,8 @@ final class CaptureRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    // stop following first: a change arriving during shutdown must not open connections
+    followers.forEach(ChangeFollower::close);
     for (Connector c : connectors) {
       try {
         c.close();

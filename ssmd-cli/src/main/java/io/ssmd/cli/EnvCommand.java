@@ -12,6 +12,7 @@ import io.ssmd.transport.nats.StreamSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -130,7 +131,8 @@ final class EnvCommand implements Runnable {
 
   @Command(
       name = "apply",
-      description = "Create or update what the environment needs (the JetStream stream, S3 buckets); idempotent, prints each change.",
+      description = {"Create or update what the environment needs: the feed's JetStream stream {PREFIX}_{FEED}, the",
+          "{PREFIX}_SECMASTER (change events) and {PREFIX}_SIGNALS streams, S3 buckets; idempotent, prints each change."},
       mixinStandardHelpOptions = true)
   static final class Apply implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ENV", description = "Environment name or file.")
@@ -152,12 +154,16 @@ final class EnvCommand implements Runnable {
       if (r.environment().transport().type() == TransportType.MEMORY) {
         System.out.println(r.name() + ": transport is memory; no stream to apply");
       } else {
-        StreamSpec spec = Transports.streamSpec(r);
+        List<StreamSpec> specs = new java.util.ArrayList<>();
+        specs.add(Transports.streamSpec(r));
+        specs.addAll(Transports.sharedStreamSpecs(r));
         String url = natsUrl != null ? natsUrl : r.environment().transport().url().toString();
         try (StreamAdmin admin = StreamAdmin.connect(url)) {
-          ApplyResult result = admin.apply(spec, dryRun);
-          System.out.println(result.summary());
-          ok = result.ok();
+          for (StreamSpec spec : specs) {
+            ApplyResult result = admin.apply(spec, dryRun);
+            System.out.println(result.summary());
+            ok &= result.ok();
+          }
         }
       }
       if (!Storage.local(r)) {

@@ -30,7 +30,8 @@ final class RunCommand implements Runnable {
 
   @Command(
       name = "connector",
-      description = "Capture a venue into the environment's transport (NATS JetStream in production).",
+      description = {"Capture a venue into the environment's transport (NATS JetStream in production); with",
+          "subscriptions.follow_secmaster, add and drop markets as the security master's change events say."},
       mixinStandardHelpOptions = true)
   static final class Connector implements Callable<Integer> {
     @Option(names = "--env", required = true, description = "Environment file or name (exchanges/environments/<env>.yaml).")
@@ -59,15 +60,31 @@ final class RunCommand implements Runnable {
           throw new UsageException("--shard-index must be in 0.." + (count - 1) + ", got " + index);
         }
         capture = new Capture(capture.env(), capture.feed(), capture.endpoint(), capture.limits(), capture.channels(),
-            capture.markets(), capture.credentials(), new io.ssmd.config.ShardConfig(index, count));
+            capture.markets(), capture.credentials(), new io.ssmd.config.ShardConfig(index, count), capture.follow());
       }
+      // opened before the connector so a missing {PREFIX}_SECMASTER stream fails start-up, not later
+      io.ssmd.transport.Transport changes = capture.follow().enabled() ? Transports.openSecmaster(r) : null;
       CountDownLatch stopped = new CountDownLatch(1);
-      CaptureRuntime runtime = new CaptureRuntime(List.of(capture), (c, l) -> Transports.open(r, l), healthPort);
+      CaptureRuntime runtime;
+      try {
+        runtime = new CaptureRuntime(List.of(capture), (c, l) -> Transports.open(r, l), healthPort);
+      } catch (RuntimeException e) {
+        if (changes != null) {
+          changes.close();
+        }
+        throw e;
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         runtime.close();
+        if (changes != null) {
+          changes.close();
+        }
         stopped.countDown();
       }, "shutdown"));
       runtime.start();
+      if (changes != null) {
+        runtime.followSecmaster(changes);
+      }
       stopped.await();
       return Main.EXIT_OK;
     }

@@ -54,4 +54,34 @@ final class Transports {
         js.duplicateWindow(),
         js.maxBytes());
   }
+
+  /**
+   * Opens the security master's stream {@code {PREFIX}_SECMASTER} of the environment's NATS server:
+   * connectors read change events there and {@code ssmd secmaster sync} publishes them. The stream
+   * must exist ({@code ssmd env apply}).
+   */
+  static Transport openSecmaster(ResolvedEnvironment env) {
+    TransportConfig t = env.environment().transport();
+    if (t.type() != io.ssmd.config.TransportType.NATS) {
+      throw new UsageException(env.environmentFile() + ": subscriptions.follow_secmaster reads the {PREFIX}_SECMASTER stream,"
+          + " but transport.type is " + t.type().configName() + "; use nats (ssmd up follows in-process)");
+    }
+    return NatsTransport.connect(
+        NatsTransportOptions.secmaster(t.url().toString(), env.subjectPrefix())
+            .withConnectionName("ssmd-secmaster-" + env.feedName()),
+        PublishListener.NONE);
+  }
+
+  /**
+   * The environment's other streams, beside its feed's: {@code {PREFIX}_SECMASTER} ({@code
+   * {prefix}.secmaster.>}, change events) and {@code {PREFIX}_SIGNALS} ({@code {prefix}.signals.>},
+   * the agent's signals). Same max age, replicas and duplicate window as the feed stream; no size
+   * limit, as their volume is small.
+   */
+  static List<StreamSpec> sharedStreamSpecs(ResolvedEnvironment env) {
+    JetStreamConfig js = env.environment().transport().jetstream();
+    return List.of(
+        StreamSpec.forSecmaster(env.subjectPrefix(), js.maxAge(), js.replicas(), js.duplicateWindow(), -1),
+        StreamSpec.forSignals(env.subjectPrefix(), js.maxAge(), js.replicas(), js.duplicateWindow(), -1));
+  }
 }
