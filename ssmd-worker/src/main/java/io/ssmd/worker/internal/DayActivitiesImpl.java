@@ -136,7 +136,7 @@ public final class DayActivitiesImpl implements DayActivities {
     if (!notReady.isEmpty()) {
       List<String> lines = new ArrayList<>();
       notReady.forEach((k, v) -> lines.add(k + " " + v));
-      return new DayStep("ready", StepStatus.FAILED, "not ready after " + io.ssmd.config.Durations.format(settings.readyTimeout()) + ": "
+      return new DayStep("ready", StepStatus.FAILED, "not ready after " + QualityChecker.human(settings.readyTimeout()) + ": "
           + String.join("; ", lines));
     }
     return new DayStep("ready", StepStatus.OK, urls.size() + " component(s) ready: "

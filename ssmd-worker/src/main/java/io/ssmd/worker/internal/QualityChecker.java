@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * Grades one feed's day from its manifest and the trailing days' manifests. Thresholds:
  * <ul>
- *   <li>freshness: the last file ended more than 2 rotations before the reference time (the end of
- *       the UTC day, or now for today) → YELLOW, more than 6 rotations → RED; no file at all → RED;
+ *   <li>freshness: the last file ended more than 2 rotations (at least 15 min) before the reference
+ *       time (the end of the UTC day, or now for today) → YELLOW, more than 6 rotations (at least
+ *       1 h) → RED; no file at all → RED;
  *   <li>volume: below 50% of the trailing days' mean → YELLOW, below 10% → RED (days without data are
  *       left out of the mean, so an outage is not the norm the next day is held to);
  *   <li>gaps: any stream-sequence gap → YELLOW, more than 1% of the day's messages missing → RED.
@@ -29,6 +30,9 @@ public final class QualityChecker {
   static final double VOLUME_RED = 0.1;
   static final double MISSING_RED = 0.01;
   private static final Duration DEFAULT_ROTATION = Duration.ofMinutes(15);
+  // floors, so short rotations do not turn the minutes a day-end run takes into an alert
+  static final Duration LATE_FLOOR = Duration.ofMinutes(15);
+  static final Duration STALE_FLOOR = Duration.ofHours(1);
 
   private QualityChecker() {}
 
@@ -54,12 +58,14 @@ public final class QualityChecker {
         .max(Instant::compareTo);
     if (lastEnd.isPresent()) {
       Duration stale = Duration.between(lastEnd.get(), reference);
-      if (stale.compareTo(rotation.multipliedBy(6)) > 0) {
+      Duration staleAfter = max(rotation.multipliedBy(6), STALE_FLOOR);
+      Duration lateAfter = max(rotation.multipliedBy(2), LATE_FLOOR);
+      if (stale.compareTo(staleAfter) > 0) {
         q = q.worst(Quality.RED);
-        reasons.add("stale: last file ended " + Durations.format(stale) + " before " + (reference.equals(now) ? "now" : "the day's end"));
-      } else if (stale.compareTo(rotation.multipliedBy(2)) > 0) {
+        reasons.add("stale: last file ended " + human(stale) + " before " + (reference.equals(now) ? "now" : "the day's end"));
+      } else if (stale.compareTo(lateAfter) > 0) {
         q = q.worst(Quality.YELLOW);
-        reasons.add("late: last file ended " + Durations.format(stale) + " before " + (reference.equals(now) ? "now" : "the day's end"));
+        reasons.add("late: last file ended " + human(stale) + " before " + (reference.equals(now) ? "now" : "the day's end"));
       }
     }
     long records = m.records();
@@ -80,6 +86,22 @@ public final class QualityChecker {
       reasons.add(m.gaps().size() + " gap(s), " + missing + " message(s) missing");
     }
     return new FeedQuality(feed, q, reasons, m.files().size(), records, mean, m.gaps().size(), lastEnd.map(Instant::toString).orElse(null));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** {@code 38s}, {@code 12m05s}, {@code 3h20m}. */
+  static String human(Duration d) {
+    long s = d.getSeconds();
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return String.format("%dm%02ds", s / 60, s % 60);
+    }
+    return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
   }
 
   private static Duration rotation(Manifest m) {
