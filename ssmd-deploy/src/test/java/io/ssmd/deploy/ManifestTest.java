@@ -1,0 +1,488 @@
+package io.ssmd.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmd.config.ConfigLoader;
+import io.ssmd.config.ResolvedEnvironment;
+import io.ssmd.config.SecretResolver;
+import io.ssmd.config.StorageType;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kustomization in deploy/ (base, prod, staging, vault, monitoring) rendered and checked
+ * the way a cluster admission and an operator's review would: typed models without unknown
+ * fields, selectors that select, ports that exist, references that resolve, pods that are
+ * locked down, and environment files whose endpoints and secrets the manifests actually provide.
+ */
+class ManifestTest {
+  private static final List<String> LABELS = List.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
+      "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/version");
+  private static final ExternalSecrets SECRETS = new ExternalSecrets();
+
+  @TempDir Path tmp;
+
+  static Stream<Rendered> renders() {
+    return Rendered.all();
+  }
+
+  static Stream<Rendered> appRenders() {
+    return Rendered.all().filter(r -> !r.name().equals("monitoring"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("renders")
+  void everyObjectBindsToItsTypedModelWithoutUnknownFields(Rendered r) {
+    assertThat(r.objects()).isNotEmpty();
+    List<String> unknown = new ArrayList<>();
+    for (ObjectNode o : r.objects()) {
+      Typed.unknownFields(Typed.bind(o)).forEach(f -> unknown.add(Rendered.id(o) + ": unknown field " + f));
+    }
+    assertThat(unknown).isEmpty();
+  }
+
+  @Test
+  void strictBindingRejectsAMisspelledOrMisplacedField() throws Exception {
+    ObjectNode d = (ObjectNode) Kustomize.read(Yaml.DEPLOY.resolve("base/agent.yaml")).getFirst();
+    ObjectNode c = (ObjectNode) Kustomize.podTemplate(d).path("spec").path("containers").get(0);
+    c.set("livenessprobe", c.get("livenessProbe"));
+    ((ObjectNode) d.path("spec")).put("maxUnavailable", 0);
+    assertThat(Typed.unknownFields(Typed.bind(d)))
+        .anySatisfy(f -> assertThat(f).endsWith(".containers[0].livenessprobe"))
+        .anySatisfy(f -> assertThat(f).endsWith("spec.maxUnavailable"));
+    ObjectNode unknownKind = d.deepCopy().put("kind", "Deploymnet");
+    assertThatThrownBy(() -> Typed.bind(unknownKind)).hasMessageContaining("no typed model for apps/v1/Deploymnet");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void workloadSelectorsMatchTheirOwnPodTemplateAndNoOther(Rendered r) {
+    for (ObjectNode w : r.workloads()) {
+      String kind = w.path("kind").asText();
+      if (kind.equals("CronJob") || kind.equals("Job")) {
+        continue; // the Job controller generates its selector
+      }
+      JsonNode selector = w.path("spec").path("selector");
+      assertThat(selector.isMissingNode()).as(Rendered.id(w) + " has a selector").isFalse();
+      assertThat(Rendered.matches(selector, Rendered.podLabels(w))).as(Rendered.id(w) + " selects its pod template").isTrue();
+      for (ObjectNode other : r.workloads()) {
+        if (other != w) {
+          assertThat(Rendered.matches(selector, Rendered.podLabels(other)))
+              .as(Rendered.id(w) + " selector must not also select " + Rendered.id(other)).isFalse();
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void servicesSelectPodsAndTargetPortsTheyExpose(Rendered r) {
+    for (ObjectNode s : r.ofKind("Service")) {
+      List<ObjectNode> selected = r.workloads().stream()
+          .filter(w -> Rendered.matchesMap(s.path("spec").path("selector"), Rendered.podLabels(w))).toList();
+      assertThat(selected).as(Rendered.id(s) + " selects a pod template").isNotEmpty();
+      for (JsonNode port : s.path("spec").path("ports")) {
+        JsonNode target = port.has("targetPort") ? port.get("targetPort") : port.get("port");
+        for (ObjectNode w : selected) {
+          assertThat(exposes(w, target)).as(Rendered.id(s) + " targetPort " + target.asText() + " is a container port of "
+              + Rendered.id(w)).isTrue();
+        }
+      }
+    }
+    for (ObjectNode ing : r.ofKind("Ingress")) {
+      for (JsonNode rule : ing.path("spec").path("rules")) {
+        for (JsonNode p : rule.path("http").path("paths")) {
+          JsonNode svc = p.path("backend").path("service");
+          ObjectNode s = r.find("Service", svc.path("name").asText()).orElse(null);
+          assertThat(s).as(Rendered.id(ing) + " backend Service " + svc.path("name").asText()).isNotNull();
+          JsonNode port = svc.path("port");
+          boolean found = false;
+          for (JsonNode sp : s.path("spec").path("ports")) {
+            found |= port.has("name") ? sp.path("name").asText().equals(port.path("name").asText())
+                : sp.path("port").asInt() == port.path("number").asInt();
+          }
+          assertThat(found).as(Rendered.id(ing) + " backend port " + port + " exists on the Service").isTrue();
+        }
+      }
+      for (JsonNode tls : ing.path("spec").path("tls")) {
+        assertThat(SECRETS.keys(tls.path("secretName").asText())).as(Rendered.id(ing) + " TLS secret documented").isNotNull();
+        Set<String> hosts = new HashSet<>();
+        tls.path("hosts").forEach(h -> hosts.add(h.asText()));
+        ing.path("spec").path("rules").forEach(rule -> assertThat(hosts).as("TLS covers rule host").contains(rule.path("host").asText()));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void networkPoliciesSelectWorkloadsAndEveryPodCanResolveNames(Rendered r) {
+    for (ObjectNode np : r.ofKind("NetworkPolicy")) {
+      assertThat(r.workloads()).as(Rendered.id(np) + " podSelector matches at least one workload's pods")
+          .anyMatch(w -> Rendered.matches(np.path("spec").path("podSelector"), Rendered.podLabels(w)));
+    }
+    assertThat(r.ofKind("NetworkPolicy")).as("a default-deny policy")
+        .anyMatch(np -> np.path("spec").path("podSelector").isEmpty() && np.path("spec").path("ingress").isMissingNode()
+            && np.path("spec").path("egress").isMissingNode());
+    for (ObjectNode w : r.workloads()) {
+      assertThat(Egress.of(r, w).allowsNamespace("kube-system", 53, "UDP")).as(Rendered.id(w) + " may query DNS").isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void probesUseDeclaredPortsLivenessOnHealthAndReadinessOnReady(Rendered r) {
+    for (ObjectNode w : r.workloads()) {
+      boolean longRunning = !Set.of("Job", "CronJob").contains(w.path("kind").asText());
+      for (JsonNode c : Rendered.containers(w)) {
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+          JsonNode p = c.path(probe);
+          if (p.isMissingNode()) {
+            assertThat(longRunning && !probe.equals("startupProbe")).as(Rendered.id(w) + " " + probe).isFalse();
+            continue;
+          }
+          JsonNode port = p.path("httpGet").path("port");
+          assertThat(port.isMissingNode()).as(Rendered.id(w) + " " + probe + " is an httpGet").isFalse();
+          assertThat(containerExposes(c, port)).as(Rendered.id(w) + " " + probe + " port " + port.asText() + " is declared").isTrue();
+          String path = p.path("httpGet").path("path").asText();
+          assertThat(path).as(Rendered.id(w) + " " + probe + " path").isEqualTo(probe.equals("readinessProbe") ? "/ready" : "/health");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void containersHaveLimitsAndRunLockedDownAsNonRoot(Rendered r) {
+    for (ObjectNode w : r.workloads()) {
+      JsonNode pod = Kustomize.podTemplate(w).path("spec");
+      JsonNode podSec = pod.path("securityContext");
+      assertThat(podSec.path("seccompProfile").path("type").asText()).as(Rendered.id(w) + " seccomp").isEqualTo("RuntimeDefault");
+      for (JsonNode c : Rendered.containers(w)) {
+        String id = Rendered.id(w) + " " + c.path("name").asText();
+        JsonNode sec = c.path("securityContext");
+        for (String res : List.of("cpu", "memory")) {
+          assertThat(c.path("resources").path("limits").path(res).asText()).as(id + " limits." + res).isNotEmpty();
+          assertThat(c.path("resources").path("requests").path(res).asText()).as(id + " requests." + res).isNotEmpty();
+        }
+        boolean nonRoot = sec.path("runAsNonRoot").asBoolean(podSec.path("runAsNonRoot").asBoolean(false));
+        long uid = sec.path("runAsUser").asLong(podSec.path("runAsUser").asLong(-1));
+        assertThat(nonRoot).as(id + " runAsNonRoot").isTrue();
+        assertThat(uid).as(id + " runAsUser (set and not root)").isGreaterThan(0);
+        assertThat(sec.path("readOnlyRootFilesystem").asBoolean()).as(id + " readOnlyRootFilesystem").isTrue();
+        assertThat(sec.path("allowPrivilegeEscalation").isBoolean() && !sec.path("allowPrivilegeEscalation").asBoolean())
+            .as(id + " allowPrivilegeEscalation false").isTrue();
+        assertThat(sec.path("capabilities").path("drop").toString()).as(id + " drops ALL capabilities").contains("\"ALL\"");
+        assertThat(sec.path("capabilities").path("add").isMissingNode()).as(id + " adds no capability").isTrue();
+        List<String> mounts = new ArrayList<>();
+        c.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(mounts).as(id + " has a writable /tmp on a read-only root").contains("/tmp");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void imagesCarryAReleaseTag(Rendered r) {
+    for (ObjectNode w : r.workloads()) {
+      for (JsonNode c : Rendered.containers(w)) {
+        String image = c.path("image").asText();
+        int colon = image.lastIndexOf(':');
+        boolean digest = image.contains("@sha256:");
+        boolean tagged = colon > image.lastIndexOf('/');
+        assertThat(digest || tagged).as(Rendered.id(w) + " image " + image + " has a tag").isTrue();
+        assertThat(image).as(Rendered.id(w) + " image").doesNotEndWith(":latest");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void everyObjectAndPodCarriesTheRecommendedLabels(Rendered r) {
+    for (ObjectNode o : r.objects()) {
+      String kind = o.path("kind").asText();
+      if (Set.of("Namespace", "NetworkPolicy", "ConfigMap").contains(kind)) {
+        continue;
+      }
+      assertThat(Rendered.labels(o.path("metadata").path("labels")).keySet()).as(Rendered.id(o) + " labels").containsAll(LABELS);
+    }
+    for (ObjectNode w : r.workloads()) {
+      Map<String, String> pod = Rendered.podLabels(w);
+      assertThat(pod.keySet()).as(Rendered.id(w) + " pod labels").containsAll(LABELS);
+      assertThat(pod).as(Rendered.id(w) + " pod labels agree with the workload's")
+          .containsAllEntriesOf(Map.of("app.kubernetes.io/component",
+              Rendered.labels(w.path("metadata").path("labels")).get("app.kubernetes.io/component")));
+      assertThat(w.path("metadata").path("namespace").asText()).as(Rendered.id(w) + " namespace").isEqualTo("ssmd");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void referencedConfigMapsSecretsFilesAndVariablesExist(Rendered r) {
+    List<String> problems = new ArrayList<>();
+    int i = 0;
+    for (PodView p : pods(r, tmp.resolve(r.name().replace('/', '-')))) {
+      p.args();
+      p.problems.forEach(x -> problems.add(p.describe() + ": " + x));
+      i++;
+    }
+    assertThat(i).isPositive();
+    for (ObjectNode pdb : r.ofKind("PodDisruptionBudget")) {
+      assertThat(r.workloads()).as(Rendered.id(pdb) + " selects a workload")
+          .anyMatch(w -> Rendered.matches(pdb.path("spec").path("selector"), Rendered.podLabels(w)));
+    }
+    for (ObjectNode hpa : r.ofKind("HorizontalPodAutoscaler")) {
+      JsonNode ref = hpa.path("spec").path("scaleTargetRef");
+      assertThat(r.find(ref.path("kind").asText(), ref.path("name").asText())).as(Rendered.id(hpa) + " target").isPresent();
+    }
+    for (ObjectNode w : r.workloads()) {
+      String sa = Kustomize.podTemplate(w).path("spec").path("serviceAccountName").asText("");
+      if (!sa.isEmpty()) {
+        assertThat(r.find("ServiceAccount", sa)).as(Rendered.id(w) + " ServiceAccount " + sa).isPresent();
+      }
+      for (JsonNode v : Kustomize.podTemplate(w).path("spec").path("volumes")) {
+        if (v.has("persistentVolumeClaim")) {
+          assertThat(r.find("PersistentVolumeClaim", v.path("persistentVolumeClaim").path("claimName").asText()))
+              .as(Rendered.id(w) + " claim").isPresent();
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void connectorShardsAreStatefulSetPodsWhoseCountMatchesReplicas(Rendered r) {
+    List<ObjectNode> connectors = r.workloads().stream()
+        .filter(w -> "connector".equals(Rendered.podLabels(w).get("app.kubernetes.io/component"))).toList();
+    assertThat(connectors).hasSize(3).allSatisfy(w -> assertThat(w.path("kind").asText()).isEqualTo("StatefulSet"));
+    for (ObjectNode w : connectors) {
+      PodView p = new PodView(r, w, Rendered.containers(w).getFirst(), SECRETS, tmp.resolve("shard-" + Rendered.id(w).replace('/', '-')));
+      int replicas = w.path("spec").path("replicas").asInt(1);
+      assertThat(p.args()).as(Rendered.id(w) + " shard count is the replica count")
+          .contains("--shard-count=" + replicas).contains("--shard-index=0");
+      assertThat(w.path("spec").path("podManagementPolicy").asText()).isEqualTo("Parallel");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void archiversRecreateOnTheirOwnClaimAndWorkersScaleWithoutUnavailablePods(Rendered r) {
+    List<ObjectNode> archivers = r.workloads().stream()
+        .filter(w -> "archiver".equals(Rendered.podLabels(w).get("app.kubernetes.io/component"))).toList();
+    assertThat(archivers).hasSize(3);
+    Set<String> claims = new HashSet<>();
+    for (ObjectNode a : archivers) {
+      assertThat(a.path("spec").path("strategy").path("type").asText()).as(Rendered.id(a)).isEqualTo("Recreate");
+      assertThat(a.path("spec").path("replicas").asInt()).isEqualTo(1);
+      Kustomize.podTemplate(a).path("spec").path("volumes").forEach(v -> {
+        if (v.has("persistentVolumeClaim")) {
+          assertThat(claims.add(v.path("persistentVolumeClaim").path("claimName").asText())).as("claims are not shared").isTrue();
+        }
+      });
+    }
+    assertThat(claims).hasSize(3);
+    ObjectNode worker = r.find("Deployment", "ssmd-worker").orElseThrow();
+    assertThat(worker.path("spec").has("replicas")).as("the HPA owns the worker's replica count").isFalse();
+    assertThat(worker.path("spec").path("strategy").path("rollingUpdate").path("maxUnavailable").asInt(-1)).isZero();
+    ObjectNode hpa = r.find("HorizontalPodAutoscaler", "ssmd-worker").orElseThrow();
+    ObjectNode pdb = r.find("PodDisruptionBudget", "ssmd-worker").orElseThrow();
+    assertThat(hpa.path("spec").path("minReplicas").asInt()).as("min replicas above the PDB's minAvailable")
+        .isGreaterThan(pdb.path("spec").path("minAvailable").asInt());
+    assertThat(pdb.path("spec").path("minAvailable").asInt()).isEqualTo(2);
+    Map<String, Integer> targets = new LinkedHashMap<>();
+    hpa.path("spec").path("metrics").forEach(m -> targets.put(m.path("resource").path("name").asText(),
+        m.path("resource").path("target").path("averageUtilization").asInt()));
+    assertThat(targets).containsEntry("cpu", 70).containsEntry("memory", 75);
+    if (!r.name().equals("overlays/staging")) {
+      assertThat(hpa.path("spec").path("minReplicas").asInt()).isEqualTo(3);
+      assertThat(hpa.path("spec").path("maxReplicas").asInt()).isEqualTo(20);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("appRenders")
+  void environmentsLoadAndTheirEndpointsAndSecretsAreReachableFromThePodsThatUseThem(Rendered r) {
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (PodView p : pods(r, tmp.resolve("env-" + r.name().replace('/', '-')))) {
+      Egress egress = Egress.of(r, p.workload);
+      Set<String> asked = new HashSet<>();
+      SecretResolver resolver = new SecretResolver(n -> {
+        asked.add(n);
+        return p.lookup(n);
+      }, p.root);
+      for (Path envFile : environmentsOf(p)) {
+        ResolvedEnvironment env = ConfigLoader.loadEnvironment(envFile);
+        checked++;
+        String where = p.describe() + " (" + env.name() + ")";
+        URI nats = env.environment().transport().url();
+        if (nats != null && !egress.allows(nats.getHost(), nats.getPort())) {
+          problems.add(where + ": no egress to NATS " + nats);
+        }
+        var storage = env.environment().storage();
+        boolean usesStorage = Set.of("archiver", "env-apply", "worker").contains(p.component);
+        if (usesStorage && storage.type() == StorageType.S3 && !egress.allows(storage.endpoint().getHost(), port(storage.endpoint()))) {
+          problems.add(where + ": no egress to S3 " + storage.endpoint());
+        }
+        if (p.component.equals("connector") && !egress.allows(env.endpoint().getHost(), port(env.endpoint()))) {
+          problems.add(where + ": no egress to the venue " + env.endpoint());
+        }
+        if (p.component.equals("worker")) {
+          env.restEndpoint().filter(u -> !egress.allows(u.getHost(), port(u))).ifPresent(u -> problems.add(where + ": no egress to " + u));
+          URI cache = env.environment().cache().url();
+          if (cache != null && !egress.allows(cache.getHost(), cache.getPort())) {
+            problems.add(where + ": no egress to Redis " + cache);
+          }
+        }
+        // the keys each command resolves at start-up: the connector its venue's key (Capture),
+        // the archiver and env apply the S3 credentials (Storage), the worker every key
+        List<String> needed = new ArrayList<>();
+        switch (p.component) {
+          case "connector" -> {
+            if (env.environment().keys().containsKey(env.feedName())) {
+              needed.add(env.feedName());
+            }
+          }
+          case "archiver", "env-apply" -> {
+            if (storage.type() == StorageType.S3) {
+              needed.add(storage.credentials());
+            }
+          }
+          default -> { }
+        }
+        try {
+          if (p.component.equals("worker")) {
+            resolver.resolveAll(env.environment());
+          }
+          for (String key : needed) {
+            if (resolver.resolve(key, env.environment().keys().get(key)).isEmpty()) {
+              problems.add(where + ": keys." + key + " is not provided to the pod");
+            }
+          }
+        } catch (RuntimeException e) {
+          problems.add(where + ": secrets do not resolve: " + e.getMessage());
+        }
+      }
+      String db = p.env.get("DATABASE_URL");
+      if (db != null) {
+        URI u = URI.create(db.replaceFirst("^jdbc:", ""));
+        if (!egress.allows(u.getHost(), u.getPort())) {
+          problems.add(p.describe() + ": no egress to PostgreSQL " + u.getHost() + ":" + u.getPort());
+        }
+      }
+      for (String temporal : List.of("TEMPORAL_ADDRESS")) {
+        String addr = p.env.get(temporal);
+        if (addr != null) {
+          URI u = URI.create("grpc://" + addr);
+          if (!egress.allows(u.getHost(), u.getPort())) {
+            problems.add(p.describe() + ": no egress to Temporal " + addr);
+          }
+        }
+      }
+      Set<String> allowed = new HashSet<>(EnvVars.documented(p.component));
+      allowed.addAll(asked);
+      for (String name : p.env.keySet()) {
+        if (!allowed.contains(name)) {
+          problems.add(p.describe() + ": environment variable " + name + " is not documented for component " + p.component
+              + " in deploy/env-vars.yaml nor named by an environment's secret source");
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(3);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void podMonitorScrapesTheHealthPortOfEveryLongRunningComponent() {
+    Rendered monitoring = Rendered.of("monitoring");
+    Rendered prod = Rendered.of("overlays/prod");
+    ObjectNode pm = monitoring.ofKind("PodMonitor").getFirst();
+    String port = pm.path("spec").path("podMetricsEndpoints").get(0).path("port").asText();
+    Set<String> scraped = new HashSet<>();
+    for (ObjectNode w : prod.workloads()) {
+      if (Rendered.matches(pm.path("spec").path("selector"), Rendered.podLabels(w))) {
+        assertThat(Rendered.containers(w)).as(Rendered.id(w) + " exposes port " + port)
+            .anyMatch(c -> containerExposes(c, com.fasterxml.jackson.databind.node.TextNode.valueOf(port)));
+        scraped.add(Rendered.podLabels(w).get("app.kubernetes.io/component"));
+      }
+    }
+    assertThat(scraped).containsExactlyInAnyOrder("connector", "archiver", "gateway", "agent", "worker");
+    ObjectNode metricsIngress = prod.find("NetworkPolicy", "allow-metrics-from-monitoring").orElseThrow();
+    assertThat(metricsIngress.path("spec").path("ingress").get(0).path("ports").get(0).path("port").asInt()).isEqualTo(8080);
+  }
+
+  static List<Path> environmentsOf(PodView p) throws RuntimeException {
+    List<String> args = p.args();
+    List<Path> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("--env=")) {
+        out.add(p.at(a.substring("--env=".length())));
+      } else if (a.equals("--env") && i + 1 < args.size()) {
+        out.add(p.at(args.get(i + 1)));
+      } else if (i >= 2 && args.get(0).equals("env") && args.get(1).equals("apply") && !a.startsWith("-")) {
+        out.add(p.at(a));
+      }
+    }
+    String configDir = p.env.get("SSMD_CONFIG_DIR");
+    if (configDir != null && p.component.equals("worker")) {
+      try (Stream<Path> files = Files.list(p.at(configDir).resolve("environments"))) {
+        files.sorted().forEach(out::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  static List<PodView> pods(Rendered r, Path dir) {
+    List<PodView> out = new ArrayList<>();
+    int i = 0;
+    for (ObjectNode w : r.workloads()) {
+      for (JsonNode c : Rendered.containers(w)) {
+        out.add(new PodView(r, w, c, SECRETS, dir.resolve("pod" + i++)));
+      }
+    }
+    return out;
+  }
+
+  private static int port(URI u) {
+    if (u.getPort() > 0) {
+      return u.getPort();
+    }
+    return switch (u.getScheme()) {
+      case "https", "wss" -> 443;
+      case "http", "ws" -> 80;
+      default -> throw new IllegalArgumentException("no default port for " + u);
+    };
+  }
+
+  private static boolean exposes(JsonNode workload, JsonNode port) {
+    return Rendered.containers(workload).stream().anyMatch(c -> containerExposes(c, port));
+  }
+
+  static boolean containerExposes(JsonNode c, JsonNode port) {
+    for (JsonNode p : c.path("ports")) {
+      if (port.isTextual() && !port.asText().matches("\\d+") ? p.path("name").asText().equals(port.asText())
+          : p.path("containerPort").asInt() == port.asInt()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
