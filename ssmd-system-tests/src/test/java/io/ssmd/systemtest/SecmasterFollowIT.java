@@ -9,6 +9,7 @@ import io.ssmd.connector.ChangeFollower;
 import io.ssmd.connector.Connector;
 import io.ssmd.connector.ConnectorMetrics;
 import io.ssmd.connector.ConnectorOptions;
+import io.ssmd.secmaster.ChangeOutbox;
 import io.ssmd.secmaster.Database;
 import io.ssmd.secmaster.EmbeddedDatabase;
 import io.ssmd.secmaster.KalshiRestClient;
@@ -16,11 +17,14 @@ import io.ssmd.secmaster.KalshiRestOptions;
 import io.ssmd.secmaster.KalshiSync;
 import io.ssmd.secmaster.KalshiSyncOptions;
 import io.ssmd.secmaster.SyncReport;
+import io.ssmd.secmaster.kraken.KrakenSync;
 import io.ssmd.sim.Journal;
 import io.ssmd.sim.SimServer;
 import io.ssmd.sim.kalshi.KalshiAuth;
 import io.ssmd.sim.kalshi.KalshiSim;
 import io.ssmd.sim.kalshi.KalshiSimOptions;
+import io.ssmd.sim.kraken.KrakenSim;
+import io.ssmd.sim.kraken.KrakenSimOptions;
 import io.ssmd.testkit.NatsServerProcess;
 import io.ssmd.transport.Delivered;
 import io.ssmd.transport.PublishListener;
@@ -32,6 +36,8 @@ import io.ssmd.transport.nats.StreamAdmin;
 import io.ssmd.transport.nats.StreamSpec;
 import io.ssmd.venue.kalshi.KalshiVenue;
 import io.ssmd.venue.kalshi.KalshiVenueOptions;
+import io.ssmd.venue.kraken.KrakenVenue;
+import io.ssmd.venue.kraken.KrakenVenueOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -190,6 +196,83 @@ class SecmasterFollowIT {
     assertThat(Metrics.counter(registry, ConnectorMetrics.SUBSCRIPTION_CHANGES, "feed", "kalshi", "action", "remove")).isEqualTo(1.0);
     assertThat(Metrics.counter(registry, ConnectorMetrics.CHANGE_EVENTS, "feed", "kalshi", "outcome", "malformed")).isZero();
     assertThat(Metrics.counter(registry, ConnectorMetrics.CHANGE_EVENTS, "feed", "kalshi", "outcome", "add")).isPositive();
+  }
+
+  @Test
+  void runningKrakenConnectorDropsThePairTheVenueDelistsWithoutTouchingTheOthers() throws Exception {
+    nats = NatsServerProcess.start();
+    StreamSpec feedStream = StreamSpec.forFeed(ENV, "kraken", Duration.ofHours(1), 1, Duration.ofMinutes(2), -1);
+    try (StreamAdmin admin = StreamAdmin.connect(nats.url())) {
+      for (StreamSpec spec : List.of(feedStream, StreamSpec.forSecmaster(ENV, Duration.ofHours(1), 1, Duration.ofMinutes(2), -1))) {
+        ApplyResult applied = admin.apply(spec, false);
+        assertThat(applied.ok()).as(applied.summary()).isTrue();
+      }
+    }
+    KrakenSim sim = new KrakenSim(KrakenSimOptions.defaults().withMarkets(4).withMessagesPerSecond(120), new Journal(200_000), scheduler);
+    server = new SimServer(sim, "127.0.0.1", 0, 4 << 20).start();
+    postgres = EmbeddedDatabase.start();
+    db = Database.embedded(postgres);
+    changes = NatsTransport.connect(NatsTransportOptions.secmaster(nats.url(), ENV), PublishListener.NONE);
+    krakenSync();
+    assertThat(changes.flush(Duration.ofSeconds(10))).isTrue();
+
+    List<String> symbols = sim.symbols();
+    String delisted = symbols.get(0);
+    List<String> others = symbols.subList(1, symbols.size());
+    ConnectorMetrics metrics = ConnectorMetrics.create(registry, "kraken");
+    feedTransport = NatsTransport.connect(
+        NatsTransportOptions.defaults(nats.url(), feedStream.name(), List.of(ENV + ".kraken.json.>")), metrics.publishListener());
+    feedSubscription = feedTransport.subscribe(ENV + ".kraken.json.>", Transport.FIRST, this::recordKraken);
+    connector = new Connector(ConnectorOptions.builder(ENV, server.wsUri()).maxMarketsPerConnection(10).build(),
+        new KrakenVenue(new KrakenVenueOptions(KrakenVenueOptions.DEFAULT_CHANNELS, 10, 100, Duration.ofSeconds(5), 50,
+            Duration.ofMillis(200), false)),
+        feedTransport, metrics);
+    connector.start(symbols);
+    reader = NatsTransport.connect(NatsTransportOptions.secmaster(nats.url(), ENV).withConnectionName("follow-reader"),
+        PublishListener.NONE);
+    follower = ChangeFollower.start(connector, reader, ENV, List.of());
+    await("book data of every pair", Duration.ofSeconds(30),
+        () -> symbols.stream().allMatch(s -> frames.stream().anyMatch(f -> f.ticker().equals(s) && f.type().equals("update"))));
+    long beforeChange = lastSeq();
+
+    sim.setPairStatus(delisted, "delisted");
+    long t0 = System.nanoTime();
+    krakenSync();
+    assertThat(changes.flush(Duration.ofSeconds(10))).isTrue();
+    await("the delisted pair dropped", Duration.ofSeconds(20), () -> !connector.markets().contains(delisted));
+    LOG.info("kraken: delisted pair dropped {} ms after the sync started", (System.nanoTime() - t0) / 1_000_000);
+    Thread.sleep(1_500);
+    long afterDelete = lastSeq();
+    await("more data of the other pairs", Duration.ofSeconds(20),
+        () -> frames.stream().filter(f -> f.seq() > afterDelete).map(Frame::ticker).collect(java.util.stream.Collectors.toSet())
+            .containsAll(others));
+    Thread.sleep(1_000);
+    assertThat(frames).filteredOn(f -> f.seq() > afterDelete && f.ticker().equals(delisted)).isEmpty();
+    // a resubscribe would have sent the others a fresh book snapshot
+    assertThat(frames).filteredOn(f -> f.seq() > beforeChange && others.contains(f.ticker()) && f.type().equals("snapshot")).isEmpty();
+    assertThat(connector.markets()).containsExactlyInAnyOrderElementsOf(others);
+    assertThat(connector.status().reconnects()).isZero();
+    assertThat(Metrics.counter(registry, ConnectorMetrics.SUBSCRIPTION_CHANGES, "feed", "kraken", "action", "remove")).isEqualTo(1.0);
+  }
+
+  private void krakenSync() throws Exception {
+    new KrakenSync(db.dataSource(), server.httpUri(),
+        new KrakenSync.Options(Duration.ZERO, 4, Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(10))).sync();
+    new ChangeOutbox(db).publish(changes, ENV, "kraken");
+  }
+
+  /** Kraken frames name their pair in {@code data[0].symbol}; the ticker kept is that symbol. */
+  private void recordKraken(Delivered d) {
+    String[] tokens = d.subject().split("\\.");
+    if (tokens.length < 5 || !DATA_TYPES.contains(tokens[3])) {
+      return;
+    }
+    try {
+      JsonNode frame = JSON.readTree(d.payload());
+      frames.add(new Frame(d.seq(), tokens[3], frame.path("data").path(0).path("symbol").asText(), frame.path("type").asText(), -1));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a frame in the feed stream is not JSON: " + d.subject(), e);
+    }
   }
 
   private SyncReport sync() throws Exception {
