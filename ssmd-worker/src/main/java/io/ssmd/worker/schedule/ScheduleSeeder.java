@@ -1,5 +1,7 @@
 package io.ssmd.worker.schedule;
 
+import io.temporal.client.WorkflowClient;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,33 +10,80 @@ import org.slf4j.LoggerFactory;
  * Reconciles a store with a schedule file: plans with {@link ReconcilePlanner}, then applies the
  * plan action by action. Running it again right after changes nothing (every action UNCHANGED), so
  * it is safe at every start-up and in every deploy.
+ *
+ * <p>Embedding (what {@code ssmd up} and the worker do after their worker has started, with {@link
+ * ScheduleRunnerWorkflowImpl} registered on it):
+ *
+ * <pre>{@code
+ * ScheduleSeeder.seedFile(runtime.client(), runtime.taskQueue(), Path.of("exchanges/schedules/default.yaml"),
+ *     true, new ScheduleMetrics(registry));
+ * }</pre>
  */
 public final class ScheduleSeeder {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleSeeder.class);
 
   private final ScheduleStore store;
+  private final ScheduleMetrics metrics;
 
-  /** A seeder of {@code store}. */
+  /** A seeder of {@code store} without metrics. */
   public ScheduleSeeder(ScheduleStore store) {
+    this(store, ScheduleMetrics.detached());
+  }
+
+  /** A seeder of {@code store} counting into {@code metrics}. */
+  public ScheduleSeeder(ScheduleStore store, ScheduleMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Loads {@code file} (inputs checked against the worker's workflows), connects to the Schedules
+   * API or runner workflows, and reconciles; logs the plan.
+   *
+   * @throws io.ssmd.config.ConfigException when the file is invalid
+   */
+  public static SchedulePlan seedFile(WorkflowClient client, String taskQueue, Path file, boolean prune, ScheduleMetrics metrics) {
+    List<ScheduleDefinition> desired = ScheduleFile.load(file, InputTypes.catalog());
+    ScheduleStore store;
+    try {
+      store = ScheduleStores.connect(client, taskQueue);
+    } catch (RuntimeException e) {
+      metrics.failed();
+      throw e;
+    }
+    SchedulePlan plan = new ScheduleSeeder(store, metrics).seed(desired, prune);
+    LOG.info("schedules from {} on {}: {}", file, store.kind(), plan.render().replace('\n', ';'));
+    return plan;
   }
 
   /** The plan for {@code desired}, without changing anything. */
   public SchedulePlan plan(List<ScheduleDefinition> desired, boolean prune) {
-    return ReconcilePlanner.plan(desired, store.list(), prune);
+    try {
+      return ReconcilePlanner.plan(desired, store.list(), prune);
+    } catch (RuntimeException e) {
+      metrics.failed();
+      throw e;
+    }
   }
 
   /** Applies {@code plan}; returns it. */
   public SchedulePlan apply(SchedulePlan plan) {
-    for (SchedulePlan.Action a : plan.actions()) {
-      switch (a) {
-        case SchedulePlan.Create c -> store.create(c.desired());
-        case SchedulePlan.Update u -> store.update(u.desired());
-        case SchedulePlan.Delete d -> store.delete(d.existing().id());
-        case SchedulePlan.Unchanged u -> LOG.debug("schedule {} unchanged", u.id());
-        case SchedulePlan.Kept k -> LOG.info("schedule {} kept: {}", k.id(), k.reason());
+    try {
+      for (SchedulePlan.Action a : plan.actions()) {
+        switch (a) {
+          case SchedulePlan.Create c -> store.create(c.desired());
+          case SchedulePlan.Update u -> store.update(u.desired());
+          case SchedulePlan.Delete d -> store.delete(d.existing().id());
+          case SchedulePlan.Unchanged u -> LOG.debug("schedule {} unchanged", u.id());
+          case SchedulePlan.Kept k -> LOG.info("schedule {} kept: {}", k.id(), k.reason());
+        }
+        metrics.applied(a);
       }
+    } catch (RuntimeException e) {
+      metrics.failed();
+      throw e;
     }
+    metrics.seeded(plan);
     return plan;
   }
 

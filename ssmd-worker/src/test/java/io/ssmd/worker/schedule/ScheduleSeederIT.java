@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +83,39 @@ class ScheduleSeederIT {
     assertThat(store.list()).extracting(ExistingSchedule::id).containsExactly("a");
     assertThat(store.describe("b")).isEmpty();
     assertThat(seeder.seed(v2, true).isNoop()).isTrue();
+  }
+
+  @Test
+  void seedFileSeedsTheShippedDefaultsOnceAndCountsWhatItDid() {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    ScheduleMetrics metrics = new ScheduleMetrics(registry);
+    assertThat(value(registry, ScheduleMetrics.SEED_ACTIONS, "create")).isZero();
+    Path file = Path.of("..", "exchanges", "schedules", "default.yaml");
+    SchedulePlan first = ScheduleSeeder.seedFile(env.getWorkflowClient(), QUEUE, file, true, metrics);
+    assertThat(first.actions()).hasSize(9).allMatch(a -> a instanceof SchedulePlan.Create);
+    assertThat(ScheduleSeeder.seedFile(env.getWorkflowClient(), QUEUE, file, true, metrics).isNoop()).isTrue();
+    assertThat(value(registry, ScheduleMetrics.SEED_ACTIONS, "create")).isEqualTo(9);
+    assertThat(value(registry, ScheduleMetrics.SEED_ACTIONS, "unchanged")).isEqualTo(9);
+    assertThat(value(registry, ScheduleMetrics.SEED_ACTIONS, "delete")).isZero();
+    assertThat(value(registry, ScheduleMetrics.MANAGED, null)).isEqualTo(9);
+    assertThat(store.list()).extracting(ExistingSchedule::id).contains("secmaster-kalshi-sim", "day-end-polymarket-sim");
+  }
+
+  /** The value of a series; counters are named without their _total suffix in snapshots. */
+  private static double value(PrometheusRegistry registry, String name, String action) {
+    for (MetricSnapshot s : registry.scrape()) {
+      String n = s.getMetadata().getPrometheusName();
+      if (!name.equals(n) && !name.equals(n + "_total")) {
+        continue;
+      }
+      for (DataPointSnapshot p : s.getDataPoints()) {
+        if (action == null || action.equals(p.getLabels().get(ScheduleMetrics.LABEL_ACTION))) {
+          return p instanceof CounterSnapshot.CounterDataPointSnapshot c ? c.getValue()
+              : ((GaugeSnapshot.GaugeDataPointSnapshot) p).getValue();
+        }
+      }
+    }
+    throw new AssertionError("no series " + name + " " + action);
   }
 
   @Test
