@@ -117,8 +117,8 @@ public final class TemporalScheduleStore implements ScheduleStore {
     return "(set outside ssmd)";
   }
 
-  /** The Schedules API form of a schedule. */
-  Schedule toSchedule(ScheduleDefinition d) {
+  /** The Schedules API form of a schedule whose workflows run on {@code taskQueue}. */
+  static Schedule toSchedule(ScheduleDefinition d, String taskQueue) {
     return Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(d.workflow())
@@ -146,7 +146,7 @@ public final class TemporalScheduleStore implements ScheduleStore {
 
   @Override
   public void create(ScheduleDefinition d) {
-    schedules.createSchedule(d.id(), toSchedule(d), ScheduleOptions.newBuilder()
+    schedules.createSchedule(d.id(), toSchedule(d, taskQueue), ScheduleOptions.newBuilder()
         .setMemo(Map.of(MEMO_MANAGED_BY, MANAGED_BY))
         .build());
     LOG.info("schedule {} created ({} {})", d.id(), d.workflow(), d.spec().encode());
@@ -154,7 +154,7 @@ public final class TemporalScheduleStore implements ScheduleStore {
 
   @Override
   public void update(ScheduleDefinition d) {
-    Schedule desired = toSchedule(d);
+    Schedule desired = toSchedule(d, taskQueue);
     schedules.getHandle(d.id()).update(in -> new ScheduleUpdate(Schedule.newBuilder(desired)
         // keep the server's policies (overlap, catch-up window) as they are
         .setPolicy(in.getDescription().getSchedule().getPolicy())
