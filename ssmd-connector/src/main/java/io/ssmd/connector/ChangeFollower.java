@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code activated}, or {@code added} with state {@code open} (Kalshi) or status {@code
  *       online} (Kraken): add;
- *   <li>{@code closed} (closed or settled) and {@code removed} (gone from the venue's listing), or
- *       {@code changed} to status {@code delisted} (Kraken): remove;
+ *   <li>{@code closed} (closed or settled) and {@code removed} (gone from the venue's listing),
+ *       {@code added} already closed, settled or delisted, or {@code changed} to status {@code
+ *       delisted} (Kraken): remove;
  *   <li>anything else (a rename, a market added before it opens, a paused market): nothing.
  * </ul>
  *
@@ -164,7 +165,13 @@ public final class ChangeFollower implements AutoCloseable {
     String status = text(event, "status");
     Action action = switch (kind.toLowerCase(Locale.ROOT)) {
       case "activated" -> Action.ADD;
-      case "added" -> "open".equals(state) || "online".equals(status) ? Action.ADD : Action.NONE;
+      case "added" -> {
+        if ("open".equals(state) || "online".equals(status)) {
+          yield Action.ADD;
+        }
+        // first seen already over (e.g. a first sync): not live, so not to be held
+        yield "closed".equals(state) || "settled".equals(state) || "delisted".equals(status) ? Action.REMOVE : Action.NONE;
+      }
       case "closed", "removed" -> Action.REMOVE;
       case "changed" -> "delisted".equals(status) ? Action.REMOVE : Action.NONE;
       default -> Action.NONE;

@@ -40,6 +40,7 @@ class ChangeFollowerTest {
     assertThat(kalshiDecision("closed", "closed").action()).isEqualTo(Action.REMOVE);
     assertThat(kalshiDecision("closed", "settled").action()).isEqualTo(Action.REMOVE);
     assertThat(kalshiDecision("removed", null)).isEqualTo(new Decision(Action.REMOVE, "KXBTC-25NOV-T100", "remove"));
+    assertThat(kalshiDecision("added", "settled").action()).isEqualTo(Action.REMOVE);
   }
 
   @Test
@@ -72,6 +73,8 @@ class ChangeFollowerTest {
     assertThat(ChangeFollower.decide(added, "kraken", List.of())).isEqualTo(new Decision(Action.ADD, "DOT/USD", "add"));
     JsonNode delisted = JSON.readTree("{\"feed\":\"kraken\",\"entity\":\"pair\",\"ticker\":\"DOT/USD\",\"status\":\"delisted\",\"kind\":\"changed\"}");
     assertThat(ChangeFollower.decide(delisted, "kraken", List.of()).action()).isEqualTo(Action.REMOVE);
+    JsonNode addedDelisted = JSON.readTree("{\"ticker\":\"DOT/USD\",\"status\":\"delisted\",\"kind\":\"added\"}");
+    assertThat(ChangeFollower.decide(addedDelisted, "kraken", List.of()).action()).isEqualTo(Action.REMOVE);
     JsonNode cancelOnly = JSON.readTree("{\"ticker\":\"DOT/USD\",\"status\":\"cancel_only\",\"kind\":\"changed\"}");
     assertThat(ChangeFollower.decide(cancelOnly, "kraken", List.of()).action()).isEqualTo(Action.NONE);
   }
