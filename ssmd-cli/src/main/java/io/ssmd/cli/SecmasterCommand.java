@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 /** {@code ssmd secmaster sync|list|show <env>}: venue reference data in PostgreSQL. */
 @Command(
     name = "secmaster",
-    description = "Security master: sync venue reference data into PostgreSQL, list and show markets.",
+    description = "Security master: sync venue reference data into PostgreSQL (and the Redis cache), list and show markets.",
     mixinStandardHelpOptions = true,
     subcommands = {SecmasterCommand.Sync.class, SecmasterCommand.ListMarkets.class, SecmasterCommand.Show.class})
 final class SecmasterCommand implements Runnable {
@@ -153,6 +153,8 @@ final class SecmasterCommand implements Runnable {
           }
           default -> throw new UsageException("no security-master sync for feed " + r.feedName());
         }
+        SecmasterCache.refresh(r, db).ifPresent(c -> System.out.printf("cache %s: %d listed, %d open, %d removed%n",
+            r.environment().cache().url(), c.listed(), c.open(), c.removed()));
       } finally {
         target.close(db);
       }
@@ -160,23 +162,25 @@ final class SecmasterCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", description = "What is trading and what it means (Kalshi markets).", mixinStandardHelpOptions = true)
+  @Command(name = "list", description = "What is trading and what it means: Kalshi markets, Kraken pairs, Polymarket markets with their tokens."
+      + " Reads the environment's Redis cache when it has a refreshed one, else PostgreSQL (the footer says which).",
+      mixinStandardHelpOptions = true)
   static final class ListMarkets implements Callable<Integer> {
     @Mixin Target target;
 
-    @Option(names = "--status", description = "Market state, e.g. open, closed, settled.")
+    @Option(names = "--status", description = "State: unopened, open, paused, closed, settled (Kraken: open = online, paused = cancel/post/limit/reduce only, closed = delisted).")
     String status;
 
-    @Option(names = "--category", description = "Series category.")
+    @Option(names = "--category", description = "Kalshi: series category. Kraken: base asset class (e.g. currency).")
     String category;
 
-    @Option(names = "--series", description = "Series ticker.")
+    @Option(names = "--series", description = "Kalshi: series ticker.")
     String series;
 
-    @Option(names = "--search", description = "Substring of ticker or title.")
+    @Option(names = "--search", description = "Substring of ticker or title (Kraken: also altname and REST name; Polymarket: question, slug, event title).")
     String search;
 
-    @Option(names = "--closing-within", description = "Closing within this long from now, e.g. 2h, 1d.")
+    @Option(names = "--closing-within", description = "Kalshi, Polymarket: closing (end date) within this long from now, e.g. 2h, 1d.")
     String closingWithin;
 
     @Option(names = "--limit", defaultValue = "100", description = "At most this many rows (default: ${DEFAULT-VALUE}).")
@@ -188,24 +192,27 @@ final class SecmasterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ResolvedEnvironment r = target.environment();
+      Duration within = closingWithin == null ? null : io.ssmd.config.Durations.parse(closingWithin);
+      MarketQuery q;
+      try {
+        q = new MarketQuery(r.feedName(), status, category, series, search, within, limit);
+        SecurityMaster.validate(q);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
       Database db = target.open();
       try {
-        Duration within = closingWithin == null ? null : io.ssmd.config.Durations.parse(closingWithin);
-        List<MarketRecord> rows = new SecurityMaster(db, Clock.systemUTC())
-            .list(new MarketQuery(r.feedName(), status, category, series, search, within, limit));
+        SecmasterCache.Answer<List<MarketRecord>> answer = SecmasterCache.list(r, db, q);
+        List<MarketRecord> rows = answer.value();
         if (json) {
           ObjectMapper m = mapper();
           for (MarketRecord row : rows) {
             System.out.println(m.writeValueAsString(row));
           }
         } else {
-          System.out.printf("%-28s %-10s %-20s %s%n", "TICKER", "STATE", "CLOSES", "TITLE");
-          for (MarketRecord row : rows) {
-            System.out.printf("%-28s %-10s %-20s %s%n", row.ticker(), row.state(),
-                row.closeTime() == null ? "" : row.closeTime().toString(), row.title() == null ? "" : row.title());
-          }
-          System.err.println(rows.size() + " market(s)");
+          SecmasterTable.print(r.feedName(), rows, System.out);
         }
+        System.err.println(rows.size() + " " + SecmasterTable.noun(r.feedName()) + " from " + answer.source());
       } finally {
         target.close(db);
       }
@@ -213,24 +220,30 @@ final class SecmasterCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", description = "One market with its event, series and fees.", mixinStandardHelpOptions = true)
+  @Command(name = "show", description = "One market with its event, series and fees (Kraken: a pair by symbol, wsname or altname;"
+      + " Polymarket: a market by condition id, slug, market id or token id, with its tokens).", mixinStandardHelpOptions = true)
   static final class Show implements Callable<Integer> {
     @Mixin Target target;
 
-    @Parameters(index = "1", paramLabel = "TICKER", description = "Market ticker.")
+    @Parameters(index = "1", paramLabel = "TICKER", description = "Market ticker, pair symbol, or Polymarket condition id, slug or token id.")
     String ticker;
 
     @Override
     public Integer call() throws Exception {
       ResolvedEnvironment r = target.environment();
+      if (!SecurityMaster.FEEDS.contains(r.feedName())) {
+        throw new UsageException("no security master for feed " + r.feedName() + " (kept: " + String.join(", ", SecurityMaster.FEEDS) + ")");
+      }
       Database db = target.open();
       try {
-        Optional<MarketRecord> row = new SecurityMaster(db, Clock.systemUTC()).show(r.feedName(), ticker);
-        if (row.isEmpty()) {
-          System.err.println("ssmd: no market " + ticker + " in the " + r.feedName() + " security master (run ssmd secmaster sync)");
+        SecmasterCache.Answer<Optional<MarketRecord>> answer = SecmasterCache.show(r, db, ticker);
+        if (answer.value().isEmpty()) {
+          System.err.println("ssmd: no " + SecmasterTable.noun(r.feedName()).replaceFirst("s$", "") + " " + ticker + " in the "
+              + r.feedName() + " security master (run ssmd secmaster sync " + target.env + ")");
           return Main.EXIT_FAILURE;
         }
-        System.out.println(mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(row.get()));
+        System.out.println(mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(answer.value().get()));
+        System.err.println("from " + answer.source());
       } finally {
         target.close(db);
       }

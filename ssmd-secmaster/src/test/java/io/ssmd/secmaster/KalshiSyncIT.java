@@ -338,7 +338,7 @@ class KalshiSyncIT {
       assertThat(m.volume()).isEqualByComparingTo("0");
       assertThat(m.closeTime()).isEqualTo(TestKalshiVenue.CLOSE);
       assertThat(sm.show("kalshi", "NOPE")).isEmpty();
-      assertThatThrownBy(() -> sm.list(MarketQuery.all("kraken"))).hasMessageContaining("feed kraken");
+      assertThatThrownBy(() -> sm.list(MarketQuery.all("binance"))).hasMessageContaining("feed binance");
     }
   }
 

@@ -1,5 +1,8 @@
 package io.ssmd.secmaster.cache;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.secmaster.Database;
 import io.ssmd.secmaster.MarketQuery;
 import io.ssmd.secmaster.MarketRecord;
@@ -12,9 +15,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,12 +41,13 @@ import redis.clients.jedis.params.SetParams;
  * <ul>
  *   <li>{@code ssmd:{feed}:market:{ticker}}: hash of the {@link MarketRecord} fields (snake_case
  *       names; fixed-point numbers as plain decimal strings, instants as ISO-8601; null fields
- *       absent).
+ *       absent; attributes as {@code attr:{name}}, outcomes as one JSON array in {@code outcomes}).
  *   <li>{@code ssmd:{feed}:event:{eventTicker}}, {@code ssmd:{feed}:series:{seriesTicker}}: sets of
  *       market tickers.
  *   <li>{@code ssmd:{feed}:open}: set of tickers in state {@code open}.
  *   <li>{@code ssmd:{feed}:markets}: set of every cached ticker, so a refresh can find the ones the
  *       security master no longer lists.
+ *   <li>{@code ssmd:{feed}:refreshed_at}: ISO-8601 instant of the last complete refresh (same TTL).
  *   <li>{@code ssmd:{feed}:ticker:{instrument}}: the latest raw ticker frame (bytes as received).
  * </ul>
  *
@@ -58,9 +64,13 @@ public final class MarketCache implements AutoCloseable {
   public static final Duration DEFAULT_HIERARCHY_TTL = Duration.ofHours(6);
   /** Markets per MULTI/EXEC batch: bounds both the client's buffered replies and Redis' blocking time. */
   static final int BATCH = 1_000;
-  /** Rows asked of the security master in one refresh. */
-  public static final int DEFAULT_REFRESH_LIMIT = 100_000;
+  /** Rows read from the security master per keyset page of a refresh. */
+  public static final int DEFAULT_REFRESH_PAGE = 10_000;
   private static final String OPEN = "open";
+  /** Hash-field prefix of {@link MarketRecord#attributes()}. */
+  private static final String ATTRIBUTE = "attr:";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<List<MarketRecord.Outcome>> OUTCOMES = new TypeReference<>() {};
 
   private final JedisPooled jedis;
   private final Duration hierarchyTtl;
@@ -106,6 +116,10 @@ public final class MarketCache implements AutoCloseable {
 
   static String indexKey(String feed) {
     return "ssmd:" + feed + ":markets";
+  }
+
+  static String refreshedKey(String feed) {
+    return "ssmd:" + feed + ":refreshed_at";
   }
 
   static String tickerKey(String feed, String instrument) {
@@ -192,35 +206,42 @@ public final class MarketCache implements AutoCloseable {
     return sorted(jedis.smembers(openKey(feed)));
   }
 
-  /** {@link #refreshFrom(Database, String, int)} asking for up to {@value #DEFAULT_REFRESH_LIMIT} markets. */
+  /** {@link #refreshFrom(Database, String, int)} reading {@value #DEFAULT_REFRESH_PAGE} markets per page. */
   public RefreshReport refreshFrom(Database db, String feed) throws SQLException {
-    return refreshFrom(db, feed, DEFAULT_REFRESH_LIMIT);
+    return refreshFrom(db, feed, DEFAULT_REFRESH_PAGE);
   }
 
   /**
    * Loads every market the security master lists for {@code feed} into the cache and drops the
-   * cached tickers it no longer lists; markets no longer open leave the open set.
-   *
-   * <p>{@link MarketQuery} has a limit but no offset or cursor, so the listing cannot be paged: a
-   * result that fills {@code limit} may be truncated and is refused ({@link IllegalStateException})
-   * rather than applied, since applying it would evict markets that are still open.
+   * cached tickers it no longer lists; markets no longer open leave the open set. The listing is
+   * read in keyset pages of {@code pageSize} ({@link MarketQuery#after}), so any number of markets
+   * is refreshed with one page in memory (plus the listed tickers, to find the delisted ones).
+   * Finally marks the feed as refreshed ({@link #refreshedAt}), which is what readers check before
+   * trusting the cache over PostgreSQL.
    */
-  public RefreshReport refreshFrom(Database db, String feed, int limit) throws SQLException {
+  public RefreshReport refreshFrom(Database db, String feed, int pageSize) throws SQLException {
     Objects.requireNonNull(db, "db");
-    List<MarketRecord> listed =
-        new SecurityMaster(db, Clock.systemUTC()).list(new MarketQuery(feed, null, null, null, null, null, limit));
-    if (listed.size() >= limit) {
-      throw new IllegalStateException("security master lists at least " + limit + " " + feed
-          + " markets, the query limit; refusing a possibly partial cache refresh (raise the limit, at most 100000)");
+    if (pageSize < 1 || pageSize > 100_000) {
+      throw new IllegalArgumentException("pageSize must be 1..100000, got " + pageSize);
     }
-    putMarkets(feed, listed);
+    SecurityMaster sm = new SecurityMaster(db, Clock.systemUTC());
+    MarketQuery all = new MarketQuery(feed, null, null, null, null, null, pageSize);
     Set<String> listedTickers = new HashSet<>();
     Set<String> openTickers = new HashSet<>();
-    for (MarketRecord m : listed) {
-      listedTickers.add(m.ticker());
-      if (OPEN.equals(m.state())) {
-        openTickers.add(m.ticker());
+    String after = "";
+    while (true) {
+      List<MarketRecord> page = sm.list(all.after(after));
+      putMarkets(feed, page);
+      for (MarketRecord m : page) {
+        listedTickers.add(m.ticker());
+        if (OPEN.equals(m.state())) {
+          openTickers.add(m.ticker());
+        }
       }
+      if (page.size() < pageSize) {
+        break;
+      }
+      after = page.getLast().ticker();
     }
     List<String> gone = new ArrayList<>();
     for (String ticker : jedis.smembers(indexKey(feed))) {
@@ -241,8 +262,84 @@ public final class MarketCache implements AutoCloseable {
     if (!strayOpen.isEmpty()) {
       jedis.srem(openKey(feed), strayOpen.toArray(String[]::new));
     }
-    LOG.info("market cache {}: {} listed, {} open, {} removed", feed, listed.size(), openTickers.size(), gone.size());
-    return new RefreshReport(listed.size(), openTickers.size(), gone.size());
+    jedis.set(refreshedKey(feed), Instant.now().toString(), SetParams.setParams().ex(hierarchyTtl.toSeconds()));
+    LOG.info("market cache {}: {} listed, {} open, {} removed", feed, listedTickers.size(), openTickers.size(), gone.size());
+    return new RefreshReport(listedTickers.size(), openTickers.size(), gone.size());
+  }
+
+  /**
+   * When the feed's markets were last fully refreshed, or empty if never (or the marker expired
+   * with the hierarchy): only a refreshed cache holds the complete listing and may answer {@link
+   * #list} instead of PostgreSQL.
+   */
+  public Optional<Instant> refreshedAt(String feed) {
+    String at = jedis.get(refreshedKey(feed));
+    return at == null ? Optional.empty() : Optional.of(Instant.parse(at));
+  }
+
+  /**
+   * Answers a {@link MarketQuery} from the cache, with the semantics of {@link SecurityMaster#list}
+   * (same filters, same orders, keyset paging in ticker order). Reads the candidate set (the
+   * series' set, the open set, or every cached market) and filters the hashes here, so it is meant
+   * for a cache that {@link #refreshedAt} says is complete.
+   *
+   * @param now the instant {@code closingWithin} counts from
+   */
+  public List<MarketRecord> list(MarketQuery q, Instant now) {
+    Objects.requireNonNull(q, "query");
+    Set<String> candidates = q.series() != null ? jedis.smembers(seriesKey(q.feed(), q.series()))
+        : OPEN.equalsIgnoreCase(q.state()) ? jedis.smembers(openKey(q.feed()))
+        : jedis.smembers(indexKey(q.feed()));
+    String search = q.search() == null ? null : q.search().toLowerCase(Locale.ROOT);
+    Instant until = q.closingWithin() == null ? null : now.plus(q.closingWithin());
+    List<String> tickers = new ArrayList<>(candidates);
+    List<MarketRecord> out = new ArrayList<>();
+    for (int from = 0; from < tickers.size(); from += BATCH) {
+      List<String> batch = tickers.subList(from, Math.min(tickers.size(), from + BATCH));
+      List<Response<Map<String, String>>> hashes = new ArrayList<>(batch.size());
+      try (PipelineBase p = jedis.pipelined()) {
+        for (String t : batch) {
+          hashes.add(p.hgetAll(marketKey(q.feed(), t)));
+        }
+      }
+      for (Response<Map<String, String>> h : hashes) {
+        Map<String, String> fields = h.get();
+        if (fields.isEmpty()) {
+          continue;
+        }
+        MarketRecord m = record(fields);
+        if (matches(m, q, search, now, until)) {
+          out.add(m);
+        }
+      }
+    }
+    Comparator<MarketRecord> byTicker = Comparator.comparing(MarketRecord::ticker);
+    out.sort(q.after() != null ? byTicker
+        : Comparator.comparing(MarketRecord::closeTime, Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(byTicker));
+    return out.size() > q.limit() ? List.copyOf(out.subList(0, q.limit())) : out;
+  }
+
+  private static boolean matches(MarketRecord m, MarketQuery q, String search, Instant now, Instant until) {
+    if (q.state() != null && !q.state().equalsIgnoreCase(m.state())) {
+      return false;
+    }
+    if (q.category() != null && !q.category().equalsIgnoreCase(m.category())) {
+      return false;
+    }
+    if (q.series() != null && !q.series().equals(m.seriesTicker())) {
+      return false;
+    }
+    if (search != null && !contains(m.ticker(), search) && !contains(m.title(), search) && !contains(m.eventTitle(), search)) {
+      return false;
+    }
+    if (until != null && (m.closeTime() == null || m.closeTime().isBefore(now) || m.closeTime().isAfter(until))) {
+      return false;
+    }
+    return q.after() == null || m.ticker().compareTo(q.after()) > 0;
+  }
+
+  private static boolean contains(String value, String lowerNeedle) {
+    return value != null && value.toLowerCase(Locale.ROOT).contains(lowerNeedle);
   }
 
   private void removeBatch(String feed, List<String> tickers) {
@@ -308,6 +405,14 @@ public final class MarketCache implements AutoCloseable {
     put(f, "fee_multiplier", m.feeMultiplier());
     put(f, "updated_at", m.updatedAt());
     put(f, "deleted_at", m.deletedAt());
+    m.attributes().forEach((k, v) -> f.put(ATTRIBUTE + k, v));
+    if (!m.outcomes().isEmpty()) {
+      try {
+        f.put("outcomes", JSON.writeValueAsString(m.outcomes()));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("outcomes of " + m.ticker() + " are not serialisable", e);
+      }
+    }
     return f;
   }
 
@@ -320,10 +425,24 @@ public final class MarketCache implements AutoCloseable {
   }
 
   private static MarketRecord record(Map<String, String> h) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    h.forEach((k, v) -> {
+      if (k.startsWith(ATTRIBUTE)) {
+        attributes.put(k.substring(ATTRIBUTE.length()), v);
+      }
+    });
+    List<MarketRecord.Outcome> outcomes = List.of();
+    if (h.containsKey("outcomes")) {
+      try {
+        outcomes = JSON.readValue(h.get("outcomes"), OUTCOMES);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cached outcomes of " + h.get("ticker") + " are not valid JSON: " + e.getOriginalMessage(), e);
+      }
+    }
     return new MarketRecord(h.get("feed"), h.get("ticker"), h.get("event_ticker"), h.get("series_ticker"),
         h.get("category"), h.get("title"), h.get("event_title"), h.get("state"), h.get("venue_status"),
         instant(h.get("open_time")), instant(h.get("close_time")), decimal(h.get("volume")), h.get("fee_type"),
-        decimal(h.get("fee_multiplier")), instant(h.get("updated_at")), instant(h.get("deleted_at")));
+        decimal(h.get("fee_multiplier")), instant(h.get("updated_at")), instant(h.get("deleted_at")), attributes, outcomes);
   }
 
   private static Instant instant(String s) {

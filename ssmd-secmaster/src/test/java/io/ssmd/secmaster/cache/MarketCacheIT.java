@@ -1,10 +1,10 @@
 package io.ssmd.secmaster.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ssmd.secmaster.Database;
 import io.ssmd.secmaster.EmbeddedDatabase;
+import io.ssmd.secmaster.MarketQuery;
 import io.ssmd.secmaster.MarketRecord;
 import io.ssmd.secmaster.SecurityMaster;
 import io.ssmd.testkit.RedisServerProcess;
@@ -184,13 +184,30 @@ class MarketCacheIT {
   }
 
   @Test
-  void refusesARefreshTheQueryLimitMayHaveTruncated() throws Exception {
-    seedMarkets();
+  void refreshesInKeysetPagesAndAnswersQueriesLikePostgres() throws Exception {
+    List<String> open = seedMarkets();
+    execute("update kalshi_markets set deleted_at = now() where ticker = 'S3-E0-M3'");
+    open.remove("S3-E0-M3");
+    assertThat(cache.refreshedAt(FEED)).isEmpty();
 
-    assertThatThrownBy(() -> cache.refreshFrom(db, FEED, 100))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("query limit");
-    assertThat(cache.openMarkets(FEED)).isEmpty();
+    // 2499 listed markets in pages of 100: 25 pages, the last one partial
+    RefreshReport report = cache.refreshFrom(db, FEED, 100);
+
+    assertThat(report).isEqualTo(new RefreshReport(MARKETS - 1, open.size(), 0));
+    assertThat(cache.openMarkets(FEED)).isEqualTo(open);
+    assertThat(cache.refreshedAt(FEED)).isPresent();
+    SecurityMaster sm = new SecurityMaster(db, Clock.systemUTC());
+    Instant now = Instant.now();
+    for (MarketQuery q : List.of(
+        new MarketQuery(FEED, "open", null, null, null, null, 50),
+        new MarketQuery(FEED, null, "economics", "S2", null, null, 1000),
+        new MarketQuery(FEED, "closed", null, null, "market 1", null, 1000),
+        new MarketQuery(FEED, null, null, null, "s4-e9", Duration.ofHours(10), 1000),
+        new MarketQuery(FEED, null, null, null, null, null, 70).after("S1-E3"))) {
+      assertThat(cache.list(q, now)).as(q.toString()).isEqualTo(sm.list(q)).isNotEmpty();
+    }
+    assertThat(cache.list(new MarketQuery(FEED, null, null, null, "S3-E0-M3", null, 10), now)).extracting(MarketRecord::ticker)
+        .containsExactly("S3-E0-M303", "S3-E0-M353");
   }
 
   @Test
