@@ -114,28 +114,29 @@ public final class WorkerRuntime implements AutoCloseable {
         io.micrometer.core.instrument.Clock.SYSTEM);
     Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(micrometer))
         .reportEvery(com.uber.m3.util.Duration.ofMillis(METRICS_REPORT_EVERY.toMillis()));
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(address).setMetricsScope(scope).build());
-    WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
-    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
-    Worker worker = factory.newWorker(settings.taskQueue(), WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities())
-        .setMaxConcurrentWorkflowTaskExecutionSize(settings.maxConcurrentWorkflowTasks())
-        .build());
-    worker.registerWorkflowImplementationFactory(SecmasterSyncWorkflow.class, () -> new SyncWorkflows.SecmasterSync(profiles));
-    worker.registerWorkflowImplementationFactory(ExchangeSyncWorkflow.class, () -> new SyncWorkflows.ExchangeSync(profiles));
-    worker.registerWorkflowImplementationFactory(FeesSyncWorkflow.class, () -> new SyncWorkflows.FeesSync(profiles));
-    worker.registerWorkflowImplementationFactory(NotifyWorkflow.class, () -> new SyncWorkflows.Notify(profiles));
-    worker.registerWorkflowImplementationFactory(DayStartWorkflow.class, () -> new DayWorkflows.DayStart(profiles));
-    worker.registerWorkflowImplementationFactory(DayEndWorkflow.class, () -> new DayWorkflows.DayEnd(profiles));
-    worker.registerWorkflowImplementationFactory(DataQualityWorkflow.class, () -> new DayWorkflows.DataQuality(profiles));
-    Environments environments = new Environments(settings.configDir());
+    WorkflowServiceStubs service = null;
+    WorkflowClient client;
+    WorkerFactory factory = null;
     Databases databases = new Databases(settings.databaseUrl(), settings.dataDir().resolve("pg"));
-    worker.registerActivitiesImplementations(
-        new SyncActivitiesImpl(environments, databases, metrics, kalshiPages),
-        new DayActivitiesImpl(environments, databases, settings, metrics, Clock.systemUTC()),
-        new NotifyActivitiesImpl(settings.notifications(), metrics));
-    factory.start();
+    try {
+      service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+          .setTarget(address).setMetricsScope(scope).build());
+      // fail at start, with the address, rather than log poller errors forever
+      service.blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS).getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+      client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+      factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+      register(factory.newWorker(settings.taskQueue(), WorkerOptions.newBuilder()
+          .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities())
+          .setMaxConcurrentWorkflowTaskExecutionSize(settings.maxConcurrentWorkflowTasks())
+          .build()), settings, profiles, kalshiPages, metrics, databases);
+      factory.start();
+    } catch (RuntimeException e) {
+      quietly(factory == null ? null : factory::shutdownNow);
+      quietly(service == null ? null : service::shutdownNow);
+      quietly(embedded == null ? null : embedded::close);
+      throw new IllegalStateException("cannot reach Temporal at " + address + " (" + (embedded != null ? "embedded server"
+          : WorkerSettings.TEMPORAL_ADDRESS) + "): " + e.getMessage(), e);
+    }
     HealthServer health;
     WorkerRuntime[] self = new WorkerRuntime[1];
     try {
@@ -152,6 +153,22 @@ public final class WorkerRuntime implements AutoCloseable {
     LOG.info("worker polling task queue {} in namespace {} at {}; health on port {}; config {}; data {}", settings.taskQueue(),
         settings.namespace(), address, health.port(), settings.configDir(), settings.dataDir());
     return self[0];
+  }
+
+  private static void register(Worker worker, WorkerSettings settings, Profiles profiles, SyncActivitiesImpl.PageObserver kalshiPages,
+      WorkerMetrics metrics, Databases databases) {
+    worker.registerWorkflowImplementationFactory(SecmasterSyncWorkflow.class, () -> new SyncWorkflows.SecmasterSync(profiles));
+    worker.registerWorkflowImplementationFactory(ExchangeSyncWorkflow.class, () -> new SyncWorkflows.ExchangeSync(profiles));
+    worker.registerWorkflowImplementationFactory(FeesSyncWorkflow.class, () -> new SyncWorkflows.FeesSync(profiles));
+    worker.registerWorkflowImplementationFactory(NotifyWorkflow.class, () -> new SyncWorkflows.Notify(profiles));
+    worker.registerWorkflowImplementationFactory(DayStartWorkflow.class, () -> new DayWorkflows.DayStart(profiles));
+    worker.registerWorkflowImplementationFactory(DayEndWorkflow.class, () -> new DayWorkflows.DayEnd(profiles));
+    worker.registerWorkflowImplementationFactory(DataQualityWorkflow.class, () -> new DayWorkflows.DataQuality(profiles));
+    Environments environments = new Environments(settings.configDir());
+    worker.registerActivitiesImplementations(
+        new SyncActivitiesImpl(environments, databases, metrics, kalshiPages),
+        new DayActivitiesImpl(environments, databases, settings, metrics, Clock.systemUTC()),
+        new NotifyActivitiesImpl(settings.notifications(), metrics));
   }
 
   /** Why the worker is not ready: shut down, not started, or Temporal not answering. */
@@ -238,6 +255,18 @@ public final class WorkerRuntime implements AutoCloseable {
     databases.close();
     micrometer.close();
     health.close();
+  }
+
+  /** Runs a clean-up step of a failed start; its own failure must not hide the cause. */
+  private static void quietly(Runnable step) {
+    if (step == null) {
+      return;
+    }
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.debug("clean-up after a failed start: {}", e.getMessage());
+    }
   }
 
   private static int freePort() {
