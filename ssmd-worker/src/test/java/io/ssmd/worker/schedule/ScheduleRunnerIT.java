@@ -42,7 +42,7 @@ class ScheduleRunnerIT {
   public static final class Recording implements DynamicWorkflow {
     @Override
     public Object execute(EncodedValues args) {
-      if (!Workflow.isReplaying()) {
+      if (!io.temporal.workflow.unsafe.WorkflowUnsafe.isReplaying()) {
         FIRES.add(new Fire(Workflow.getInfo().getWorkflowType(), Workflow.getInfo().getWorkflowId(),
             Instant.ofEpochMilli(Workflow.currentTimeMillis()), args.get(0, JsonNode.class)));
       }
