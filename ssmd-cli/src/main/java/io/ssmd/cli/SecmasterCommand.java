@@ -104,9 +104,16 @@ final class SecmasterCommand implements Runnable {
     @Option(names = "--min-close-days-ago", description = "Kalshi: also closed/settled markets that closed within this many days.")
     Integer minCloseDaysAgo;
 
+    @Option(names = "--publish", description = "Also publish the feed's pending change events to {prefix}.secmaster.changes.{feed}"
+        + " (stream {PREFIX}_SECMASTER on the environment's NATS server; create it with ssmd env apply).")
+    boolean publish;
+
     @Override
     public Integer call() throws Exception {
       ResolvedEnvironment r = target.environment();
+      if (publish) {
+        SecmasterPublish.check(r);
+      }
       Database db = target.open();
       try {
         switch (r.feedName()) {
@@ -152,6 +159,11 @@ final class SecmasterCommand implements Runnable {
                 rep.events(), rep.markets(), rep.tokens(), rep.rejectedCount(), rep.pages(), rep.changeEvents(), rep.elapsed().toMillis());
           }
           default -> throw new UsageException("no security-master sync for feed " + r.feedName());
+        }
+        if (publish) {
+          SecmasterPublish.Result p = SecmasterPublish.publish(r, db);
+          System.out.printf("published %d change events to %s%s%n", p.published(), p.subject(),
+              p.pending() == 0 ? "" : "; " + p.pending() + " still pending (run again with --publish)");
         }
         SecmasterCache.refresh(r, db).ifPresent(c -> System.out.printf("cache %s: %d listed, %d open, %d removed%n",
             r.environment().cache().url(), c.listed(), c.open(), c.removed()));

@@ -15,7 +15,11 @@ import io.ssmd.sim.kraken.KrakenSimOptions;
 import io.ssmd.sim.polymarket.PolymarketSim;
 import io.ssmd.sim.polymarket.PolymarketSimOptions;
 import io.ssmd.sim.polymarket.PolymarketUniverse;
+import io.ssmd.testkit.NatsServerProcess;
 import io.ssmd.testkit.RedisServerProcess;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StreamState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -196,6 +200,46 @@ class SecmasterCommandIT {
     assertThat(series.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(series.err()).contains("filter series does not apply to feed kraken");
     assertThat(ssmd("secmaster", "show", kraken, "NOPE/USD").exit()).isEqualTo(Main.EXIT_FAILURE);
+  }
+
+  @Test
+  void syncPublishesTheChangeEventsToTheSecmasterStreamOnce() throws Exception {
+    try (NatsServerProcess nats = NatsServerProcess.start()) {
+      String env = Files.readString(Path.of(kraken)).replace("nats://127.0.0.1:4222", nats.url()).replaceFirst("(?m)^name: .*$",
+          "name: kraken-nats").replaceFirst("(?m)^cache: .*$", "cache: {type: none}");
+      Path file = dir.resolve("kraken-nats.yaml");
+      Files.writeString(file, env);
+      assertThat(Main.execute("env", "apply", file.toString(), "--feeds-dir", FEEDS.toString())).isZero();
+
+      Run first = ssmd("secmaster", "sync", file.toString(), "--publish");
+      assertThat(first.exit()).as(first.err()).isZero();
+      // 100 pairs added: by this sync, or pending from the other Kraken test's sync without --publish
+      assertThat(first.out()).contains("published 100 change events to sim.secmaster.changes.kraken").doesNotContain("still pending");
+      Run again = ssmd("secmaster", "sync", file.toString(), "--publish");
+      assertThat(again.out()).contains("published 0 change events");
+
+      Connection c = Nats.connect(nats.url());
+      try {
+        StreamState state = c.jetStreamManagement().getStreamInfo("SIM_SECMASTER").getStreamState();
+        assertThat(state.getMsgCount()).isEqualTo(100);
+        String last = new String(c.jetStreamManagement().getLastMessage("SIM_SECMASTER", "sim.secmaster.changes.kraken").getData(),
+            StandardCharsets.UTF_8);
+        assertThat(last).contains("\"feed\":\"kraken\"").contains("\"entity\":\"pair\"");
+      } finally {
+        c.close();
+      }
+    }
+    Run memory = ssmd("secmaster", "sync", memoryEnv(), "--publish");
+    assertThat(memory.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(memory.err()).contains("--publish sends change events to the SIM_SECMASTER stream of a NATS server");
+  }
+
+  private static String memoryEnv() throws Exception {
+    String env = Files.readString(Path.of(kraken)).replaceFirst("(?m)^name: .*$", "name: kraken-memory")
+        .replaceFirst("(?s)transport:\\n.*?\\nstorage:", "transport:\n  type: memory\n  subject_prefix: sim\nstorage:");
+    Path file = dir.resolve("kraken-memory.yaml");
+    Files.writeString(file, env);
+    return file.toString();
   }
 
   @Test
