@@ -78,11 +78,12 @@ final class BookImbalance implements Signal {
     if (bidDepth.signum() <= 0 || askDepth.signum() <= 0) {
       return;
     }
-    BigDecimal bidRatio = bidDepth.divide(askDepth, MathContext.DECIMAL64).setScale(SCALE, RoundingMode.HALF_EVEN);
-    BigDecimal askRatio = askDepth.divide(bidDepth, MathContext.DECIMAL64).setScale(SCALE, RoundingMode.HALF_EVEN);
-    String state = bidRatio.compareTo(threshold) >= 0 ? "bid" : askRatio.compareTo(threshold) >= 0 ? "ask" : "none";
+    // compared by multiplication; the ratio is divided out only for a firing's value
+    String state = bidDepth.compareTo(threshold.multiply(askDepth)) >= 0 ? "bid"
+        : askDepth.compareTo(threshold.multiply(bidDepth)) >= 0 ? "ask" : "none";
     if (!state.equals(b.state) && !state.equals("none")) {
-      ctx.fire(key.feed(), key.ticker(), e.header().receivedAtMicros(), state.equals("bid") ? bidRatio : askRatio, threshold, Map.of(
+      BigDecimal ratio = state.equals("bid") ? bidDepth.divide(askDepth, MathContext.DECIMAL64) : askDepth.divide(bidDepth, MathContext.DECIMAL64);
+      ctx.fire(key.feed(), key.ticker(), e.header().receivedAtMicros(), ratio.setScale(SCALE, RoundingMode.HALF_EVEN), threshold, Map.of(
           "side", state, "bid_depth", bidDepth.toPlainString(), "ask_depth", askDepth.toPlainString(),
           "levels", Integer.toString(levels)));
     }

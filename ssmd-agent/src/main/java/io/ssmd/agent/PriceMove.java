@@ -67,17 +67,19 @@ final class PriceMove implements Signal {
     }
     BigDecimal from = st.points.peekFirst().price();
     BigDecimal move = price.subtract(from);
-    BigDecimal value;
+    boolean over;
     if (relative) {
       if (from.signum() == 0) {
         return;
       }
-      value = move.abs().divide(from.abs(), MathContext.DECIMAL64).setScale(SCALE, RoundingMode.HALF_EVEN);
+      // compared by multiplication; the division is done only for a firing's value
+      over = move.abs().compareTo(threshold.multiply(from.abs())) >= 0;
     } else {
-      value = move.abs();
+      over = move.abs().compareTo(threshold) >= 0;
     }
-    boolean over = value.compareTo(threshold) >= 0;
     if (over && !st.over) {
+      BigDecimal value = relative
+          ? move.abs().divide(from.abs(), MathContext.DECIMAL64).setScale(SCALE, RoundingMode.HALF_EVEN) : move.abs();
       ctx.fire(e.header().feed(), e.header().instrument(), ts, value, threshold, Map.of(
           "from", from.toPlainString(), "to", price.toPlainString(), "direction", move.signum() >= 0 ? "up" : "down",
           "mode", relative ? "relative" : "abs", "window_us", Long.toString(windowMicros)));

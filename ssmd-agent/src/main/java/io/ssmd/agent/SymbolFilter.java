@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * matches.
  */
 public final class SymbolFilter {
-  private record Entry(String feed, Pattern raw, Pattern sanitized, String text) {}
+  private record Entry(String feed, Pattern raw, Pattern sanitized, String text, boolean any) {}
 
   private final List<Entry> entries;
   private final List<String> text;
@@ -42,7 +42,7 @@ public final class SymbolFilter {
           throw new IllegalArgumentException("expected a symbol after '" + feed + ":', e.g. " + feed + ":*");
         }
       }
-      out.add(new Entry(feed, glob(pattern), glob(sanitizeGlob(pattern)), s));
+      out.add(new Entry(feed, glob(pattern), glob(sanitizeGlob(pattern)), s, pattern.chars().allMatch(c -> c == '*')));
     }
     return new SymbolFilter(List.copyOf(out), List.copyOf(specs));
   }
@@ -90,7 +90,8 @@ public final class SymbolFilter {
       if (e.feed != null && !e.feed.equals(feed)) {
         continue;
       }
-      if (e.raw.matcher(instrument).matches()) {
+      // "*" is the common case: no regex per event for it
+      if (e.any || e.raw.matcher(instrument).matches()) {
         return true;
       }
       if (sanitized == null) {

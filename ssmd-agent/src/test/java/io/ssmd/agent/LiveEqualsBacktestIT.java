@@ -112,7 +112,8 @@ class LiveEqualsBacktestIT {
     assertThat(bySignal.entrySet().stream().filter(e -> e.getValue() > 0).count()).as("signals that fired: " + bySignal)
         .isGreaterThanOrEqualTo(4);
     assertThat(subjects).allMatch(s -> s.startsWith(ENV + ".signals."));
-    System.out.printf("live == backtest: %d firings %s over %d events%n", live.size(), bySignal, agent.engine().events());
+    org.slf4j.LoggerFactory.getLogger(LiveEqualsBacktestIT.class).info("live == backtest: {} firings {} over {} events", live.size(), bySignal,
+        agent.engine().events());
   }
 
   static void await(String what, BooleanSupplier cond) throws InterruptedException {

@@ -1,6 +1,5 @@
 package io.ssmd.cli;
 
-import io.nats.client.JetStreamApiException;
 import io.ssmd.agent.Firing;
 import io.ssmd.config.Durations;
 import io.ssmd.config.ResolvedEnvironment;
@@ -10,7 +9,6 @@ import io.ssmd.transport.Subjects;
 import io.ssmd.transport.Transport;
 import io.ssmd.transport.nats.NatsTransport;
 import io.ssmd.transport.nats.NatsTransportOptions;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,26 +22,14 @@ final class AgentSignals {
   }
 
   /**
-   * A JetStream transport publishing into the environment's signals stream; a missing stream is a
-   * configuration error (firings would be dropped as not stored), found at start-up.
+   * A JetStream transport publishing into the environment's signals stream. Connecting checks the
+   * stream exists (a missing one fails start-up naming the stream and {@code ssmd env apply}).
    */
   static Transport openSignals(ResolvedEnvironment r) {
     PublishConfig p = r.environment().transport().publish();
-    String stream = streamName(r);
-    NatsTransport t = NatsTransport.connect(new NatsTransportOptions(r.environment().transport().url().toString(), stream,
+    return NatsTransport.connect(new NatsTransportOptions(r.environment().transport().url().toString(), streamName(r),
         List.of(Firing.wildcard(r.subjectPrefix())), p.maxInFlight(), p.bufferMessages(), p.ackTimeout(), "ssmd-agent-" + r.feedName()),
         PublishListener.NONE);
-    try {
-      t.connection().jetStreamManagement().getStreamInfo(stream);
-    } catch (JetStreamApiException e) {
-      t.close();
-      throw new UsageException("JetStream stream " + stream + " (" + Firing.wildcard(r.subjectPrefix()) + ") does not exist: run ssmd env apply "
-          + r.environmentFile() + " first");
-    } catch (IOException e) {
-      t.close();
-      throw new IllegalStateException("cannot look up JetStream stream " + stream + ": " + e.getMessage(), e);
-    }
-    return t;
   }
 
   static Duration duration(String option, String text) {
