@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * a changed schedule is applied by terminating the runner and starting it again with the new memo
  * and input (the target run it may have started is abandoned, not cancelled).
  */
-public final class RunnerScheduleStore implements ScheduleStore {
+final class RunnerScheduleStore implements ScheduleStore {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerScheduleStore.class);
 
   static final String MEMO_WORKFLOW = "ssmd-workflow";
@@ -46,7 +46,7 @@ public final class RunnerScheduleStore implements ScheduleStore {
    * @param client a client of the server (its namespace is used)
    * @param taskQueue task queue of the worker that runs the runners and their targets
    */
-  public RunnerScheduleStore(WorkflowClient client, String taskQueue) {
+  RunnerScheduleStore(WorkflowClient client, String taskQueue) {
     this.client = client;
     this.taskQueue = taskQueue;
   }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * A schedule whose note was changed outside ssmd (a pause from the UI replaces it) therefore shows
  * spec drift and the next seed rewrites it, which is the point of schedules as code.
  */
-public final class TemporalScheduleStore implements ScheduleStore {
+final class TemporalScheduleStore implements ScheduleStore {
   private static final Logger LOG = LoggerFactory.getLogger(TemporalScheduleStore.class);
 
   /** Prefix of the note holding the spec text. */
@@ -43,7 +43,7 @@ public final class TemporalScheduleStore implements ScheduleStore {
    * @param schedules a schedule client of the cluster and namespace
    * @param taskQueue task queue the started workflows run on
    */
-  public TemporalScheduleStore(ScheduleClient schedules, String taskQueue) {
+  TemporalScheduleStore(ScheduleClient schedules, String taskQueue) {
     this.schedules = schedules;
     this.taskQueue = taskQueue;
   }

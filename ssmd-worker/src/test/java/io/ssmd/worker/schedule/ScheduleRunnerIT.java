@@ -150,6 +150,26 @@ class ScheduleRunnerIT {
   }
 
   @Test
+  void theSeededDefaultScheduleRunsADayOfOperationsOnTheEmbeddedServer() {
+    WorkflowClient client = start("2026-11-22T00:00:00Z");
+    SchedulePlan plan = ScheduleSeeder.seedFile(client, QUEUE, java.nio.file.Path.of("..", "exchanges", "schedules", "default.yaml"),
+        true, ScheduleMetrics.detached());
+    assertThat(plan.actions()).hasSize(9).allMatch(a -> a instanceof SchedulePlan.Create);
+    env.sleep(Duration.ofHours(24));
+    assertFiredAt(firesOf("SecmasterSync"),
+        "2026-11-22T00:15:00Z", "2026-11-22T06:15:00Z", "2026-11-22T12:15:00Z", "2026-11-22T18:15:00Z");
+    assertThat(firesOf("ExchangeSync")).hasSize(8);
+    // the sim environments: day_start 00:10, day_end 23:55 UTC, one per environment
+    assertThat(FIRES).filteredOn(f -> f.type().equals("DayStart")).hasSize(3)
+        .allSatisfy(f -> assertThat(f.at()).isBetween(Instant.parse("2026-11-22T00:10:00Z"), Instant.parse("2026-11-22T00:11:00Z")))
+        .extracting(f -> f.input().get("env").asText()).containsExactlyInAnyOrder("kalshi-sim", "kraken-sim", "polymarket-sim");
+    assertThat(FIRES).filteredOn(f -> f.type().equals("DayEnd")).hasSize(3)
+        .allSatisfy(f -> assertThat(f.at()).isBetween(Instant.parse("2026-11-22T23:55:00Z"), Instant.parse("2026-11-22T23:56:00Z")));
+    assertThat(FIRES).filteredOn(f -> f.type().equals("SecmasterSync"))
+        .extracting(f -> f.input().toString()).containsOnly("{\"env\":\"kalshi-sim\",\"mode\":\"full\"}");
+  }
+
+  @Test
   void aPausedScheduleDoesNotFireButATriggerRunsItNow() {
     WorkflowClient client = start("2026-11-22T00:00:00Z");
     RunnerScheduleStore store = new RunnerScheduleStore(client, QUEUE);
