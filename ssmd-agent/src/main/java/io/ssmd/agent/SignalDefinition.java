@@ -42,7 +42,12 @@ public record SignalDefinition(String name, String kind, SymbolFilter symbols, D
 
   /** A required duration parameter. */
   public Duration duration(String key) {
-    return Durations.parse(required(key), key);
+    String v = required(key);
+    try {
+      return io.ssmd.config.Durations.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new ParamException(key, e.getMessage());
+    }
   }
 
   /** An optional duration parameter. */
@@ -98,16 +103,5 @@ public record SignalDefinition(String name, String kind, SymbolFilter symbols, D
       throw new ParamException(key, "missing required key '" + key + "' for kind " + kind);
     }
     return v;
-  }
-
-  /** Durations with the key named in the error. */
-  private static final class Durations {
-    static Duration parse(String text, String key) {
-      try {
-        return io.ssmd.config.Durations.parse(text);
-      } catch (IllegalArgumentException e) {
-        throw new ParamException(key, e.getMessage());
-      }
-    }
   }
 }
