@@ -15,6 +15,7 @@ case "$bench" in
   capture) main=io.ssmd.bench.CaptureBenchmark ;;
   archive) main=io.ssmd.bench.ArchiveBenchmark ;;
   secmaster) main=io.ssmd.bench.SecmasterBenchmark ;;
+  gateway) main=io.ssmd.bench.GatewayBenchmark ;;
   -h|--help) usage; exit 0 ;;
   *) echo "scripts/bench.sh: unknown benchmark '$bench'" >&2; usage; exit 2 ;;
 esac

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ssmd.gateway.GatewayMetrics.Reasons;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -33,6 +36,8 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
   static final int CLOSE_POLICY = 1008;
   static final int CLOSE_GOING_AWAY = 1001;
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+  /** Messages handed to Jetty at once per client. */
+  private static final int BATCH = 64;
 
   private final Gateway gateway;
   private final long id;
@@ -278,9 +283,9 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
   }
 
   private void writeLoop() {
+    List<Out> batch = new ArrayList<>(BATCH);
     try {
       while (true) {
-        Out m;
         long dropped;
         qlock.lock();
         try {
@@ -292,16 +297,17 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
           }
           dropped = droppedUnnotified;
           droppedUnnotified = 0;
-          m = queue.pollFirst();
+          for (int i = 0; i < BATCH && !queue.isEmpty(); i++) {
+            batch.add(queue.pollFirst());
+          }
         } finally {
           qlock.unlock();
         }
         if (dropped > 0) {
-          send(Out.control(Messages.slowConsumer(policy, dropped, queueSize)));
+          batch.addFirst(Out.control(Messages.slowConsumer(policy, dropped, queueSize)));
         }
-        if (m != null) {
-          send(m);
-        }
+        send(batch);
+        batch.clear();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -311,18 +317,36 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
     }
   }
 
-  private void send(Out m) throws Exception {
-    Callback.Completable done = new Callback.Completable();
-    session.sendText(m.text(), done);
-    done.get();
-    gateway.metrics().sent(m.type());
-    if (m.seq() != 0) {
-      qlock.lock();
-      try {
-        sentMarket++;
-      } finally {
-        qlock.unlock();
+  /**
+   * Hands a batch to Jetty, which writes the frames in order and gathers them into few socket
+   * writes, and waits until the last is written: at most {@link #BATCH} messages are in Jetty's
+   * hands per client, so a stalled client holds at most its queue plus one batch.
+   */
+  private void send(List<Out> batch) throws Exception {
+    Session s = session;
+    Callback.Completable last = new Callback.Completable();
+    Callback.Completable failed = new Callback.Completable();
+    Callback earlier = Callback.from(() -> { }, failed::completeExceptionally);
+    int market = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Out m = batch.get(i);
+      s.sendText(m.text(), i == batch.size() - 1 ? last : earlier);
+      if (m.seq() != 0) {
+        market++;
       }
+    }
+    CompletableFuture.anyOf(last, failed).get();
+    if (failed.isCompletedExceptionally()) {
+      failed.get();
+    }
+    for (Out m : batch) {
+      gateway.metrics().sent(m.type());
+    }
+    qlock.lock();
+    try {
+      sentMarket += market;
+    } finally {
+      qlock.unlock();
     }
   }
 
