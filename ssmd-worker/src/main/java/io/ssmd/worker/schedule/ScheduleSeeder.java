@@ -2,7 +2,10 @@ package io.ssmd.worker.schedule;
 
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +62,17 @@ public final class ScheduleSeeder {
   /** The plan for {@code desired}, without changing anything. */
   public SchedulePlan plan(List<ScheduleDefinition> desired, boolean prune) {
     try {
-      return ReconcilePlanner.plan(desired, store.list(), prune);
+      List<ExistingSchedule> existing = new ArrayList<>(store.list());
+      Set<String> listed = new HashSet<>();
+      existing.forEach(e -> listed.add(e.id()));
+      for (ScheduleDefinition d : desired) {
+        // a cluster lists schedules from its visibility store, which lags a create by a moment;
+        // asking for the id itself is consistent, so a re-run right after a seed does not re-create
+        if (!listed.contains(d.id())) {
+          store.describe(d.id()).ifPresent(s -> existing.add(s.schedule()));
+        }
+      }
+      return ReconcilePlanner.plan(desired, existing, prune);
     } catch (RuntimeException e) {
       metrics.failed();
       throw e;
