@@ -220,12 +220,20 @@ final class Kustomize {
     }
   }
 
+  /**
+   * Merges list items by their merge key. As kustomize (kyaml) orders them: the patch's items
+   * first, in patch order (merged into the original item of the same key), then the original
+   * items the patch does not name.
+   */
   private static void mergeList(ArrayNode target, ArrayNode patch, String mergeKey, String path) {
+    List<JsonNode> result = new ArrayList<>();
+    Set<JsonNode> patchedKeys = new java.util.HashSet<>();
     for (JsonNode item : patch) {
       JsonNode keyValue = item.get(mergeKey);
       if (keyValue == null) {
         throw new IllegalArgumentException(path + ": patch list item without merge key " + mergeKey);
       }
+      patchedKeys.add(keyValue);
       ObjectNode match = null;
       for (JsonNode t : target) {
         if (keyValue.equals(t.get(mergeKey))) {
@@ -233,11 +241,19 @@ final class Kustomize {
         }
       }
       if (match == null) {
-        target.add(item.deepCopy());
+        result.add(item.deepCopy());
       } else {
         merge(match, (ObjectNode) item, path + "[" + keyValue.asText() + "]");
+        result.add(match);
       }
     }
+    for (JsonNode t : target) {
+      if (!patchedKeys.contains(t.get(mergeKey))) {
+        result.add(t);
+      }
+    }
+    target.removeAll();
+    result.forEach(target::add);
   }
 
   /** The pod template of a workload (Deployment, StatefulSet, DaemonSet, Job, CronJob), or null. */
@@ -256,6 +272,10 @@ final class Kustomize {
       ObjectNode template = podTemplate(o);
       if (templates && template != null) {
         template.withObject("metadata").withObject("labels").setAll(pairs.deepCopy());
+        if (o.path("kind").asText().equals("CronJob")) {
+          // kustomize labels the Job template of a CronJob as well as its pod template
+          ((ObjectNode) o.path("spec").path("jobTemplate")).withObject("metadata").withObject("labels").setAll(pairs.deepCopy());
+        }
       }
       if (selectors) {
         throw new IllegalArgumentException("labels with includeSelectors: true are not supported (selectors are immutable)");

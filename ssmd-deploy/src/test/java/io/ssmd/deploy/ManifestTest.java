@@ -131,16 +131,35 @@ class ManifestTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("appRenders")
   void networkPoliciesSelectWorkloadsAndEveryPodCanResolveNames(Rendered r) {
-    for (ObjectNode np : r.ofKind("NetworkPolicy")) {
-      assertThat(r.workloads()).as(Rendered.id(np) + " podSelector matches at least one workload's pods")
-          .anyMatch(w -> Rendered.matches(np.path("spec").path("podSelector"), Rendered.podLabels(w)));
-    }
+    assertThat(policiesSelectingNoPod(r)).isEmpty();
     assertThat(r.ofKind("NetworkPolicy")).as("a default-deny policy")
         .anyMatch(np -> np.path("spec").path("podSelector").isEmpty() && np.path("spec").path("ingress").isMissingNode()
             && np.path("spec").path("egress").isMissingNode());
     for (ObjectNode w : r.workloads()) {
       assertThat(Egress.of(r, w).allowsNamespace("kube-system", 53, "UDP")).as(Rendered.id(w) + " may query DNS").isTrue();
     }
+  }
+
+  /** NetworkPolicies whose podSelector matches no workload's pod template (they silently do nothing). */
+  static List<String> policiesSelectingNoPod(Rendered r) {
+    List<String> out = new ArrayList<>();
+    for (ObjectNode np : r.ofKind("NetworkPolicy")) {
+      if (r.workloads().stream().noneMatch(w -> Rendered.matches(np.path("spec").path("podSelector"), Rendered.podLabels(w)))) {
+        out.add(Rendered.id(np) + " podSelector " + np.path("spec").path("podSelector") + " matches no workload's pods");
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theSeedsWorkerPolicyThatMatchedNoPodIsCaught() {
+    Rendered prod = Rendered.of("overlays/prod");
+    ObjectNode np = prod.find("NetworkPolicy", "allow-postgres").orElseThrow();
+    // the seed's PostgreSQL policy selected app.kubernetes.io/name while worker pods carried only `app`
+    ObjectNode spec = (ObjectNode) np.path("spec");
+    spec.putObject("podSelector").putObject("matchLabels").put("app", "ssmd-worker");
+    assertThat(policiesSelectingNoPod(prod)).singleElement().asString().contains("allow-postgres");
+    assertThat(endpointProblems(prod, tmp)).anySatisfy(p -> assertThat(p).contains("ssmd-worker").contains("no egress to PostgreSQL"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -317,9 +336,18 @@ class ManifestTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("appRenders")
   void environmentsLoadAndTheirEndpointsAndSecretsAreReachableFromThePodsThatUseThem(Rendered r) {
+    assertThat(endpointProblems(r, tmp)).isEmpty();
+  }
+
+  /**
+   * For every pod: each environment it loads parses, and the endpoints it uses (NATS, S3, the
+   * venue, Redis, PostgreSQL, Temporal) are allowed by its egress policies; the secrets its command
+   * resolves at start-up resolve from what the pod mounts; its variables are documented.
+   */
+  static List<String> endpointProblems(Rendered r, Path dir) {
     List<String> problems = new ArrayList<>();
     int checked = 0;
-    for (PodView p : pods(r, tmp.resolve("env-" + r.name().replace('/', '-')))) {
+    for (PodView p : pods(r, dir.resolve("env-" + r.name().replace('/', '-')))) {
       Egress egress = Egress.of(r, p.workload);
       Set<String> asked = new HashSet<>();
       SecretResolver resolver = new SecretResolver(n -> {
@@ -342,12 +370,14 @@ class ManifestTest {
         if (p.component.equals("connector") && !egress.allows(env.endpoint().getHost(), port(env.endpoint()))) {
           problems.add(where + ": no egress to the venue " + env.endpoint());
         }
-        if (p.component.equals("worker")) {
-          env.restEndpoint().filter(u -> !egress.allows(u.getHost(), port(u))).ifPresent(u -> problems.add(where + ": no egress to " + u));
+        if (Set.of("worker", "gateway").contains(p.component)) {
           URI cache = env.environment().cache().url();
           if (cache != null && !egress.allows(cache.getHost(), cache.getPort())) {
             problems.add(where + ": no egress to Redis " + cache);
           }
+        }
+        if (p.component.equals("worker")) {
+          env.restEndpoint().filter(u -> !egress.allows(u.getHost(), port(u))).ifPresent(u -> problems.add(where + ": no egress to " + u));
         }
         // the keys each command resolves at start-up: the connector its venue's key (Capture),
         // the archiver and env apply the S3 credentials (Storage), the worker every key
@@ -403,8 +433,10 @@ class ManifestTest {
         }
       }
     }
-    assertThat(checked).isGreaterThanOrEqualTo(3);
-    assertThat(problems).isEmpty();
+    if (checked < 3) {
+      problems.add("only " + checked + " environment files loaded");
+    }
+    return problems;
   }
 
   @Test

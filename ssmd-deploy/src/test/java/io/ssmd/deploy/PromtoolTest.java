@@ -105,6 +105,9 @@ class PromtoolTest {
                   - exp_labels: {severity: critical, component: connector, namespace: ssmd, feed: kraken}
         """);
     assertThat(run(dir, null, "test", "rules", "t.yaml").exit()).as("a flowing feed must not fire ConnectorNoData").isNotZero();
+    // and check metrics, used on real scrapes by MetricsScrapeIT, rejects a badly named counter
+    Files.writeString(dir.resolve("bad.metrics"), "# HELP foo_count x\n# TYPE foo_count counter\nfoo_count 1\n");
+    assertThat(run(dir, dir.resolve("bad.metrics"), "check", "metrics").exit()).isNotZero();
   }
 
   private static String read(Path p) {

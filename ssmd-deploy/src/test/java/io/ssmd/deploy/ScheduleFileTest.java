@@ -4,60 +4,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmd.agent.SignalsFile;
+import io.ssmd.worker.schedule.InputTypes;
+import io.ssmd.worker.schedule.ScheduleDefinition;
+import io.ssmd.worker.schedule.ScheduleFile;
 import io.ssmd.worker.workflows.WorkflowCatalog;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The schedules each overlay seeds: every input binds strictly to its workflow's input record
- * (WorkflowCatalog, unknown fields rejected: the seed's minCloseDaysAgo was dropped silently
- * between a schedule and the worker) and names an environment the same overlay deploys.
+ * The files the seeder and the agent read, as their pods see them, loaded by the components' own
+ * strict loaders: each overlay's schedules by the worker's {@link ScheduleFile} (inputs bound to
+ * the workflow input records, {@code at: day_start} resolved from the mounted environments; the
+ * seed's minCloseDaysAgo was dropped silently between a schedule and the worker) and the signals
+ * by the agent's {@link SignalsFile}.
  */
 class ScheduleFileTest {
-  private static final Set<String> KEYS = Set.of("id", "workflow", "every", "input", "paused");
+  @TempDir Path tmp;
 
   @ParameterizedTest
   @ValueSource(strings = {"overlays/prod", "overlays/staging", "overlays/vault"})
-  void everyScheduleInputBindsToItsWorkflowAndNamesADeployedEnvironment(String dir) throws Exception {
+  void seederSchedulesLoadWithTheWorkersLoaderAgainstTheDeployedEnvironments(String dir) {
     Rendered r = Rendered.of(dir);
-    JsonNode data = r.objects().stream().filter(o -> o.path("metadata").path("name").asText().startsWith("ssmd-schedules-"))
-        .findFirst().orElseThrow().path("data");
-    JsonNode schedules = Yaml.MAPPER.readTree(data.path("schedules.yaml").asText());
-    Set<String> environments = new HashSet<>();
-    r.objects().stream().filter(o -> o.path("metadata").path("name").asText().startsWith("ssmd-environments-"))
-        .findFirst().orElseThrow().path("data").fieldNames()
-        .forEachRemaining(f -> environments.add(f.replaceFirst("\\.yaml$", "")));
-    List<String> problems = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    assertThat(schedules.isArray() && !schedules.isEmpty()).isTrue();
-    for (JsonNode s : schedules) {
-      String id = s.path("id").asText();
-      s.fieldNames().forEachRemaining(k -> {
-        if (!KEYS.contains(k)) {
-          problems.add(id + ": unknown key " + k);
-        }
-      });
-      if (!ids.add(id)) {
-        problems.add(id + ": duplicate id");
-      }
-      if (!s.path("every").asText().matches("\\d+[mhd](/\\d+[smhd])?")) {
-        problems.add(id + ": every must be INTERVAL[/OFFSET] such as 6h/15m, got " + s.path("every"));
-      }
-      try {
-        WorkflowCatalog.parseInput(s.path("workflow").asText(), s.path("input"));
-      } catch (IllegalArgumentException e) {
-        problems.add(id + ": " + e.getMessage());
-      }
-      String env = s.path("input").path("env").asText(null);
-      if (env != null && !environments.contains(env)) {
-        problems.add(id + ": input.env " + env + " is not an environment of " + dir + " " + environments);
-      }
-    }
-    assertThat(problems).isEmpty();
+    PodView seeder = podOf(r, "ssmd-schedule-seed", tmp.resolve("seed"));
+    String file = seeder.args().stream().filter(a -> a.startsWith("--file=")).findFirst().orElseThrow().substring(7);
+    List<ScheduleDefinition> schedules = ScheduleFile.load(seeder.at(file), InputTypes.catalog());
+    String suffix = dir.equals("overlays/staging") ? "-staging" : "-prod";
+    assertThat(schedules).hasSizeGreaterThanOrEqualTo(9)
+        .allSatisfy(s -> assertThat(s.input().path("env").asText()).endsWith(suffix))
+        .anySatisfy(s -> assertThat(s.workflow()).isEqualTo("DayStart"))
+        .anySatisfy(s -> assertThat(s.workflow()).isEqualTo("DayEnd"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlays/prod", "overlays/staging"})
+  void agentSignalsLoadWithTheAgentsLoader(String dir) {
+    Rendered r = Rendered.of(dir);
+    PodView agent = podOf(r, "ssmd-agent", tmp.resolve("agent"));
+    String file = agent.args().stream().filter(a -> a.startsWith("--signals=")).findFirst().orElseThrow().substring(10);
+    assertThat(SignalsFile.load(agent.at(file))).isNotEmpty();
   }
 
   @ParameterizedTest
@@ -65,5 +54,12 @@ class ScheduleFileTest {
   void aMisspelledInputFieldIsRejectedNotDropped(String field) {
     JsonNode input = Yaml.MAPPER.createObjectNode().put("env", "kalshi-prod").put(field, 7);
     assertThatThrownBy(() -> WorkflowCatalog.parseInput("SecmasterSync", input)).hasMessageContaining(field);
+  }
+
+  private static PodView podOf(Rendered r, String name, Path root) {
+    ObjectNode w = r.workloads().stream().filter(o -> o.path("metadata").path("name").asText().equals(name)).findFirst().orElseThrow();
+    PodView p = new PodView(r, w, Rendered.containers(w).getFirst(), new ExternalSecrets(), root);
+    assertThat(p.problems).isEmpty();
+    return p;
   }
 }
