@@ -45,7 +45,7 @@ public record Firing(String signal, String kind, String feed, String ticker, lon
 
   /** {@code {prefix}.signals.>}: every firing of an environment. */
   public static String wildcard(String subjectPrefix) {
-    return Subjects.sanitize(subjectPrefix) + ".signals.>";
+    return Subjects.signalsWildcard(subjectPrefix);
   }
 
   /**

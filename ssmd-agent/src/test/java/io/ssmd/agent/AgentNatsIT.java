@@ -45,13 +45,13 @@ class AgentNatsIT {
   void firingsArePublishedIntoTheSignalsStreamWithTheirSubjectsAndJson() throws Exception {
     try (NatsServerProcess nats = NatsServerProcess.start(); StreamAdmin admin = StreamAdmin.connect(nats.url())) {
       StreamSpec feed = StreamSpec.forFeed("nt", "kraken", Duration.ofHours(1), 1, Duration.ofMinutes(2), -1);
-      StreamSpec signals = new StreamSpec("NT_SIGNALS", List.of(Firing.wildcard("nt")), Duration.ofHours(1), 1, Duration.ofMinutes(2), -1);
+      StreamSpec signals = StreamSpec.forSignals("nt", Duration.ofHours(1), 1, Duration.ofMinutes(2), -1);
+      assertThat(signals.name()).isEqualTo("NT_SIGNALS");
       assertThat(admin.apply(feed, false).ok()).isTrue();
       assertThat(admin.apply(signals, false).ok()).isTrue();
       try (Transport in = NatsTransport.connect(NatsTransportOptions.defaults(nats.url(), feed.name(), List.of("nt.kraken.json.>")),
               PublishListener.NONE);
-          Transport out = NatsTransport.connect(NatsTransportOptions.defaults(nats.url(), "NT_SIGNALS", List.of(Firing.wildcard("nt"))),
-              PublishListener.NONE)) {
+          Transport out = NatsTransport.connect(NatsTransportOptions.signals(nats.url(), "nt"), PublishListener.NONE)) {
         PrometheusRegistry registry = new PrometheusRegistry();
         Agent agent = Agent.start(AgentOptions.defaults(SignalsFile.parse("nt.yaml", SIGNALS)).withFromFirst(true)
             .withTick(Duration.ofMillis(100)).withWatermarkGrace(Duration.ofMillis(200)),

@@ -1,25 +1,17 @@
 package io.ssmd.cli;
 
-import io.ssmd.agent.Firing;
 import io.ssmd.config.Durations;
 import io.ssmd.config.ResolvedEnvironment;
 import io.ssmd.config.PublishConfig;
 import io.ssmd.transport.PublishListener;
-import io.ssmd.transport.Subjects;
 import io.ssmd.transport.Transport;
 import io.ssmd.transport.nats.NatsTransport;
 import io.ssmd.transport.nats.NatsTransportOptions;
 import java.time.Duration;
-import java.util.List;
 
 /** The agent commands' wiring: the {@code {PREFIX}_SIGNALS} stream and option parsing. */
 final class AgentSignals {
   private AgentSignals() {}
-
-  /** {@code {PREFIX}_SIGNALS}, keeping {@code {prefix}.signals.>}. */
-  static String streamName(ResolvedEnvironment r) {
-    return Subjects.streamName(r.subjectPrefix(), "signals");
-  }
 
   /**
    * A JetStream transport publishing into the environment's signals stream. Connecting checks the
@@ -27,9 +19,9 @@ final class AgentSignals {
    */
   static Transport openSignals(ResolvedEnvironment r) {
     PublishConfig p = r.environment().transport().publish();
-    return NatsTransport.connect(new NatsTransportOptions(r.environment().transport().url().toString(), streamName(r),
-        List.of(Firing.wildcard(r.subjectPrefix())), p.maxInFlight(), p.bufferMessages(), p.ackTimeout(), "ssmd-agent-" + r.feedName()),
-        PublishListener.NONE);
+    return NatsTransport.connect(NatsTransportOptions.signals(r.environment().transport().url().toString(), r.subjectPrefix())
+        .withMaxInFlight(p.maxInFlight()).withBufferMessages(p.bufferMessages()).withAckTimeout(p.ackTimeout())
+        .withConnectionName("ssmd-agent-" + r.feedName()), PublishListener.NONE);
   }
 
   static Duration duration(String option, String text) {
