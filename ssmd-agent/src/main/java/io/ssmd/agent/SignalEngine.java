@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * the same events in the same order.
  *
  * <p>For each event: the event's feed watermark (its latest receive time) advances; every signal
- * gets {@link Signal#onWatermark} for the feed, then, if the event's symbol matches the signal's
- * {@code symbols}, {@link Signal#onEvent}. Signals are called one at a time (the engine is
+ * gets {@link Signal#onWatermark} for the feed (what they fire is emitted ordered by event time),
+ * then every signal whose {@code symbols} match the event gets {@link Signal#onEvent}. Signals are called one at a time (the engine is
  * synchronized), in declaration order. A signal that throws is counted in {@code
  * ssmd_agent_signal_errors_total{signal}} and logged (rate-limited); evaluation goes on.
  */
@@ -31,6 +31,9 @@ public final class SignalEngine {
   private final Map<String, Long> watermarks = new HashMap<>();
   private long events;
   private long firings;
+  // firings made during a watermark pass, emitted sorted by event time when the pass ends
+  private final List<Firing> collected = new ArrayList<>();
+  private boolean collecting;
 
   /**
    * @param definitions the signals, instantiated and initialised here in order
@@ -64,17 +67,47 @@ public final class SignalEngine {
     long wm = Math.max(watermarks.getOrDefault(feed, Long.MIN_VALUE), ts);
     watermarks.put(feed, wm);
     String instrument = e.header().instrument();
+    passWatermark(feed, wm);
     for (Slot s : slots) {
+      if (!s.definition.symbols().matches(feed, instrument)) {
+        continue;
+      }
       try {
-        s.signal.onWatermark(feed, wm, s);
-        if (s.definition.symbols().matches(feed, instrument)) {
-          s.signal.onEvent(e, s);
-        }
+        s.signal.onEvent(e, s);
       } catch (RuntimeException ex) {
         metrics.error(s.definition.name());
         LOG.warn("signal-error-" + s.definition.name(), "signal {} failed on a {} event of {} {}: {}", s.definition.name(),
             e.kind(), feed, instrument, ex.toString());
       }
+    }
+  }
+
+  /**
+   * Runs every signal's {@link Signal#onWatermark} and emits what they fired ordered by event time
+   * (stable: ties in declaration order). Sorting makes one pass at a late watermark (a backtest's
+   * next event after a silence) emit the same sequence as several timer passes at increasing
+   * watermarks (live): each pass emits only firings stamped after the previous pass's watermark.
+   */
+  private void passWatermark(String feed, long wm) {
+    collecting = true;
+    try {
+      for (Slot s : slots) {
+        try {
+          s.signal.onWatermark(feed, wm, s);
+        } catch (RuntimeException ex) {
+          metrics.error(s.definition.name());
+          LOG.warn("signal-error-" + s.definition.name(), "signal {} failed on a watermark of {}: {}", s.definition.name(), feed,
+              ex.toString());
+        }
+      }
+    } finally {
+      collecting = false;
+    }
+    if (!collected.isEmpty()) {
+      List<Firing> batch = new ArrayList<>(collected);
+      collected.clear();
+      batch.sort(java.util.Comparator.comparingLong(Firing::ts));
+      batch.forEach(this::emit);
     }
   }
 
@@ -89,15 +122,7 @@ public final class SignalEngine {
     if (wm == null || watermarkMicros <= wm) {
       return;
     }
-    for (Slot s : slots) {
-      try {
-        s.signal.onWatermark(feed, watermarkMicros, s);
-      } catch (RuntimeException ex) {
-        metrics.error(s.definition.name());
-        LOG.warn("signal-error-" + s.definition.name(), "signal {} failed on a watermark of {}: {}", s.definition.name(), feed,
-            ex.toString());
-      }
-    }
+    passWatermark(feed, watermarkMicros);
   }
 
   /** The feed's event-driven watermark (latest receive time, epoch µs), or null before its first event. */
@@ -159,7 +184,12 @@ public final class SignalEngine {
         return false;
       }
       lastFired.put(key, tsMicros);
-      engine.emit(new Firing(definition.name(), definition.kind(), feed, ticker, tsMicros, value, threshold, details));
+      Firing f = new Firing(definition.name(), definition.kind(), feed, ticker, tsMicros, value, threshold, details);
+      if (engine.collecting) {
+        engine.collected.add(f);
+      } else {
+        engine.emit(f);
+      }
       return true;
     }
 

@@ -185,6 +185,22 @@ class BuiltInSignalsTest {
   }
 
   @Test
+  void staleFiringsOfSeveralSignalsComeInEventTimeOrderWhetherFoundByTimerOrByTheNextEvent() {
+    String yaml = "signals:\n  - {name: slow, kind: stale_feed, symbols: \"*\", after: 10s}\n"
+        + "  - {name: fast, kind: stale_feed, symbols: \"*\", after: 2s}\n";
+    Ev.Run byEvent = new Ev.Run(yaml).feed(trade("A", 0, "1"), trade("B", 1, "1"), trade("A", 30, "1"));
+    Ev.Run byTimer = new Ev.Run(yaml).feed(trade("A", 0, "1"), trade("B", 1, "1"));
+    for (int s = 2; s < 30; s++) {
+      byTimer.engine.advance("kraken", at(s));
+    }
+    byTimer.feed(trade("A", 30, "1"));
+    assertThat(byEvent.firings).extracting(f -> f.signal() + " " + f.ticker())
+        .containsExactly("fast A", "fast B", "slow A", "slow B");
+    assertThat(byTimer.firings.stream().map(Firing::toJson).toList())
+        .containsExactlyElementsOf(byEvent.firings.stream().map(Firing::toJson).toList());
+  }
+
+  @Test
   void aSignalSeesOnlyItsSymbols() {
     Ev.Run r = new Ev.Run("signals:\n  - name: s\n    kind: price_move\n    symbols: [\"kraken:BTC/*\", ETH-USD]\n"
         + "    window: 10s\n    threshold: 1\n    mode: abs\n");

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by the archiver; then a backtest over the archived day. Both must give the same firings: same
  * list, same order, same JSON (values, event times, details).
  */
-@Timeout(90)
+@Timeout(120)
 class LiveEqualsBacktestIT {
   private static final String ENV = "live";
   private static final String SIGNALS = """
@@ -48,6 +48,7 @@ class LiveEqualsBacktestIT {
         - {name: volume, kind: volume_spike, symbols: "*", window: 500ms, trailing: 4, multiple: 1.5}
         - {name: imbalance, kind: book_imbalance, symbols: "*", levels: 3, threshold: 1.5}
         - {name: stale, kind: stale_feed, symbols: "*", after: 40ms}
+        - {name: silence, kind: stale_feed, symbols: "*", after: 1s, scope: feed}
       """;
 
   @TempDir Path dir;
@@ -62,13 +63,14 @@ class LiveEqualsBacktestIT {
     List<String> subjects = new CopyOnWriteArrayList<>();
     LocalDate firstDay = LocalDate.now(ZoneOffset.UTC);
     Agent agent;
+    long[] lastWatermark = new long[1];
     try (MemoryTransport transport = MemoryTransport.start(cm.publishListener())) {
       TransportArchiver archiver = new TransportArchiver(transport, ENV, "kraken", dir, Duration.ofHours(1), registry);
       archiver.start();
-      // the timer runs, but with a grace longer than the test it never decides a firing here: every
-      // stale firing comes from event time, as in the backtest
+      // the watermark timer decides the stale firings of the pause below (2 s grace: far more than the
+      // memory transport's delay); the backtest finds the same firings at the first event after it
       agent = Agent.start(AgentOptions.defaults(defs).withFromFirst(true).withTick(Duration.ofMillis(100))
-          .withWatermarkGrace(Duration.ofMinutes(10)), ENV, Map.of("kraken", transport), transport, registry);
+          .withWatermarkGrace(Duration.ofSeconds(2)), ENV, Map.of("kraken", transport), transport, registry);
       AutoCloseable firings = transport.subscribe(Firing.wildcard(ENV), (Delivered d) -> {
         live.add(new String(d.payload(), StandardCharsets.UTF_8));
         subjects.add(d.subject());
@@ -79,7 +81,15 @@ class LiveEqualsBacktestIT {
           Connector connector = new Connector(ConnectorOptions.builder(ENV, server.wsUri()).build(),
               new KrakenVenue(KrakenVenueOptions.defaults()), transport, cm)) {
         connector.start(sim.symbols());
-        await("3000 frames captured", () -> cm.publishedCount() > 3000);
+        await("1500 frames captured", () -> cm.publishedCount() > 1500);
+        // a silence on the whole feed: live, the timer fires the stale signals while it lasts
+        sim.pauseData(true);
+        Thread.sleep(4500);
+        long timerDecided = live.stream().filter(j -> j.contains("\"signal\":\"silence\"")).count();
+        assertThat(timerDecided).as("feed silence fired by the live timer during the pause").isEqualTo(1);
+        sim.pauseData(false);
+        long resumed = cm.publishedCount();
+        await("1500 more frames captured", () -> cm.publishedCount() > resumed + 1500);
         sim.pauseData(true);
         Thread.sleep(300);
         long total = sim.journal().count();
@@ -89,6 +99,7 @@ class LiveEqualsBacktestIT {
       await("every frame archived", () -> archiver.written() >= frames);
       await("the agent evaluated everything", () -> agent.engine().events() > 0 && transport.pending() == 0
           && live.size() == agent.engine().firings());
+      lastWatermark[0] = agent.engine().watermark("kraken");
       archiver.close();
       agent.close();
       firings.close();
@@ -106,14 +117,26 @@ class LiveEqualsBacktestIT {
       s.firingsBySignal().forEach((k, v) -> bySignal.merge(k, v, Long::sum));
     }
 
-    assertThat(live).isNotEmpty();
-    assertThat(backtest).containsExactlyElementsOf(live);
+    // after the last event the feed stays silent: the live timer fires stale signals that no later
+    // event of the day can show a backtest (documented); they are exactly the firings past the last event time
+    long lastEvent = lastWatermark[0];
+    List<String> beyond = live.stream().filter(j -> ts(j) > lastEvent).toList();
+    assertThat(beyond).allMatch(j -> j.contains("\"kind\":\"stale_feed\""));
+    List<String> comparable = live.stream().filter(j -> ts(j) <= lastEvent).toList();
+    assertThat(comparable).isNotEmpty();
+    assertThat(backtest).containsExactlyElementsOf(comparable);
+    assertThat(backtest.stream().filter(j -> j.contains("\"signal\":\"silence\"")).count()).isEqualTo(1);
     // the run exercised the signals, not just one of them
     assertThat(bySignal.entrySet().stream().filter(e -> e.getValue() > 0).count()).as("signals that fired: " + bySignal)
         .isGreaterThanOrEqualTo(4);
     assertThat(subjects).allMatch(s -> s.startsWith(ENV + ".signals."));
     org.slf4j.LoggerFactory.getLogger(LiveEqualsBacktestIT.class).info("live == backtest: {} firings {} over {} events", live.size(), bySignal,
         agent.engine().events());
+  }
+
+  private static long ts(String json) {
+    int i = json.indexOf("\"ts\":") + 5;
+    return Long.parseLong(json.substring(i, json.indexOf(',', i)));
   }
 
   static void await(String what, BooleanSupplier cond) throws InterruptedException {
