@@ -58,6 +58,7 @@ public final class GatewayBenchmark {
   private static final String ENV = "bench";
   private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
   private static final int SLOW_QUEUE = 1024;
+  private static final int FILLER_MESSAGES = 5_000;
 
   /** One phase's figures. */
   record Phase(String name, long delivered, double seconds, Histogram latency, long heapUsedMb, long droppedBySlow) {
@@ -122,8 +123,11 @@ public final class GatewayBenchmark {
         new PrometheusRegistry())) {
       Map<String, String> auth = Map.of("Authorization", "Bearer " + key);
       List<BenchClient> clients = connect(gateway.wsUri(), auth, o.clients());
+      // the clients name the benchmark's symbols, so the slow client's filler (below) reaches only it
+      String subscribe = "{\"id\":1,\"op\":\"subscribe\",\"symbols\":["
+          + String.join(",", symbols.stream().map(x -> "\"kraken:" + x + "\"").toList()) + "]}";
       for (BenchClient c : clients) {
-        c.ws.sendText("{\"id\":1,\"op\":\"subscribe\",\"symbols\":[\"kraken:*\"]}", true).join();
+        c.ws.sendText(subscribe, true).join();
       }
       for (BenchClient c : clients) {
         c.awaitControl(2); // welcome and ack
@@ -132,14 +136,23 @@ public final class GatewayBenchmark {
           frames[(int) (i % frames.length)].getBytes(StandardCharsets.UTF_8), "b" + i + "-" + now, now, "bench", 0));
       phases.add(throughput("gateway: throughput", clients, pub));
       phases.add(latency("gateway: latency", clients, pub, () -> 0));
-      BenchClient slow = connect(gateway.wsUri(), auth, 1).get(0);
-      slow.slow = true;
-      slow.ws.sendText("{\"id\":1,\"op\":\"subscribe\",\"symbols\":[\"kraken:*\"]}", true).join();
-      phases.add(latency("gateway + 1 slow client: latency of the others", clients, pub,
-          () -> gateway.clients().stream().mapToLong(ClientStats::dropped).sum()));
-      long highWater = gateway.clients().stream().mapToLong(ClientStats::queueHighWater).max().orElse(0);
-      System.out.printf(Locale.ROOT, "slow client: queue high-water %d of %d, dropped %d (drop_oldest)%n", highWater, options.queueSize(),
-          gateway.clients().stream().mapToLong(ClientStats::dropped).sum());
+      StalledClient slow = StalledClient.subscribe(gateway.port(), key, "{\"id\":1,\"op\":\"subscribe\",\"symbols\":[\"kraken:*\"]}");
+      // fill the slow client's socket buffers (kernel send buffers autotune to megabytes on loopback) with
+      // frames only it subscribes to, so within the phase its writes stall and its queue reaches the bound
+      String filler = "{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":\"FILL/USD\",\"pad\":\"" + "f".repeat(2048) + "\"}]}";
+      for (int i = 0; i < FILLER_MESSAGES; i++) {
+        transport.publish(new Envelope(Subjects.subject(ENV, "kraken", "trade", "FILL/USD"), filler.getBytes(StandardCharsets.UTF_8),
+            "fill" + i, epochNanos(), "bench", 0));
+      }
+      Thread.sleep(1000);
+      // the slow client connected last: the highest connection number
+      java.util.function.Supplier<ClientStats> slowStats =
+          () -> gateway.clients().stream().max(java.util.Comparator.comparingLong(ClientStats::id)).orElseThrow();
+      phases.add(latency("gateway + 1 slow client: latency of the others", clients, pub, () -> slowStats.get().dropped()));
+      ClientStats st = slowStats.get();
+      long othersDropped = gateway.clients().stream().filter(c -> c.id() != st.id()).mapToLong(ClientStats::dropped).sum();
+      System.out.printf(Locale.ROOT, "slow client: queue high-water %d of %d, now %d queued, dropped %d (drop_oldest); others dropped %d%n",
+          st.queueHighWater(), st.queueSize(), st.queued(), st.dropped(), othersDropped);
       clients.forEach(BenchClient::close);
       slow.close();
     } finally {
@@ -295,13 +308,67 @@ public final class GatewayBenchmark {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
+  /**
+   * The deliberately slow client: a plain socket with a 4 KiB receive buffer that upgrades,
+   * subscribes to the whole feed and never reads again, so the gateway's writes to it stall
+   * after a few hundred KiB of socket buffers and its queue fills.
+   */
+  static final class StalledClient implements AutoCloseable {
+    private final java.net.Socket socket;
+
+    private StalledClient(java.net.Socket socket) {
+      this.socket = socket;
+    }
+
+    static StalledClient subscribe(int port, String key, String command) throws Exception {
+      java.net.Socket s = new java.net.Socket();
+      s.setReceiveBufferSize(4096); // before connect, so the TCP window is small from the start
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
+      byte[] nonce = new byte[16];
+      new java.security.SecureRandom().nextBytes(nonce);
+      String upgrade = "GET " + Gateway.WS_PATH + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: " + java.util.Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n"
+          + "Authorization: Bearer " + key + "\r\n\r\n";
+      var out = s.getOutputStream();
+      out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
+      var in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          throw new IllegalStateException("gateway closed the slow client's upgrade: " + head);
+        }
+        head.append((char) b);
+      }
+      if (!head.toString().startsWith("HTTP/1.1 101")) {
+        throw new IllegalStateException("slow client's upgrade refused: " + head.toString().lines().findFirst().orElse(""));
+      }
+      byte[] payload = command.getBytes(StandardCharsets.UTF_8);
+      byte[] mask = {1, 2, 3, 4};
+      java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+      frame.write(0x81); // FIN + text
+      frame.write(0x80 | payload.length); // masked, length < 126
+      frame.write(mask);
+      for (int i = 0; i < payload.length; i++) {
+        frame.write(payload[i] ^ mask[i % 4]);
+      }
+      out.write(frame.toByteArray());
+      out.flush();
+      return new StalledClient(s);
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
   /** A client that counts market messages and records their latency while a histogram is set. */
   static final class BenchClient implements WebSocket.Listener {
     private static final String RECEIVED_AT = "\"received_at\":";
     final AtomicLong count = new AtomicLong();
     final AtomicLong control = new AtomicLong();
     volatile Histogram latency;
-    volatile boolean slow;
     volatile WebSocket ws;
     private final StringBuilder partial = new StringBuilder();
 
@@ -333,10 +400,7 @@ public final class GatewayBenchmark {
         }
         partial.setLength(0);
       }
-      // the slow client reads its first messages and then nothing: the gateway's writes back up into its queue
-      if (!slow || control.get() < 2) {
-        webSocket.request(1);
-      }
+      webSocket.request(1);
       return null;
     }
 
