@@ -48,7 +48,7 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
   private volatile ApiKey key;
   private volatile Session session;
   private volatile String closeReason;
-  private ScheduledFuture<?> authTimer;
+  private volatile ScheduledFuture<?> authTimer;
 
   /** Guarded by the hub's lock. */
   private final Map<SymbolPattern, Set<String>> subscriptions = new HashMap<>();
