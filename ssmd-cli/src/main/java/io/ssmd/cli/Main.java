@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       DayCommand.class,
       ScheduleCommand.class,
       AgentCommand.class,
+      GatewayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
