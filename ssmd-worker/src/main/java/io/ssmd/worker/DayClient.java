@@ -17,7 +17,11 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -38,13 +42,47 @@ import java.util.concurrent.TimeoutException;
  * workflows have one id per environment, day and type ({@link WorkflowIds}): starting one that is
  * running attaches to it; starting one that finished runs it again.
  */
-public final class DayClient {
+public final class DayClient implements AutoCloseable {
   private final WorkflowClient client;
   private final String taskQueue;
+  private final WorkflowServiceStubs owned;
 
+  /** A client over an existing connection (e.g. {@link WorkerRuntime#client()}); {@link #close()} leaves it open. */
   public DayClient(WorkflowClient client, String taskQueue) {
+    this(client, taskQueue, null);
+  }
+
+  private DayClient(WorkflowClient client, String taskQueue, WorkflowServiceStubs owned) {
     this.client = client;
     this.taskQueue = taskQueue;
+    this.owned = owned;
+  }
+
+  /**
+   * Connects to the Temporal frontend at {@code address} and checks that it answers.
+   *
+   * @throws IllegalStateException naming the address when it does not
+   */
+  public static DayClient connect(String address, String namespace, String taskQueue) {
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    try {
+      service.blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS).getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+    } catch (RuntimeException e) {
+      service.shutdownNow();
+      throw new IllegalStateException("cannot reach Temporal at " + address + " (TEMPORAL_ADDRESS): " + e.getMessage()
+          + "; is a worker (ssmd run worker, ssmd up) or a Temporal server running there?", e);
+    }
+    return new DayClient(WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build()),
+        taskQueue, service);
+  }
+
+  /** Closes the connection this client opened ({@link #connect}); nothing otherwise. */
+  @Override
+  public void close() {
+    if (owned != null) {
+      owned.shutdown();
+      owned.awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   /**

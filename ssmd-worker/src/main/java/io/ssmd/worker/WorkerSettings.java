@@ -155,6 +155,16 @@ public record WorkerSettings(
         readyTimeout, grace, notifyFromEnv);
   }
 
+  /** The components of {@code SSMD_READY_URLS}; {@link IllegalArgumentException} naming a bad entry. */
+  public static List<ReadyUrl> readyUrlsFromEnv(Function<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    List<ReadyUrl> urls = text(env, SSMD_READY_URLS).map(v -> readyUrls(v, problems)).orElse(List.of());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    return urls;
+  }
+
   /** Parses {@code [env/]name=url,...}. */
   static List<ReadyUrl> readyUrls(String value, List<String> problems) {
     List<ReadyUrl> out = new ArrayList<>();
