@@ -16,13 +16,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Kalshi public REST (VENUES §A2) over the JDK HTTP client: cursor paging delivered page by page
- * (a page is the only part of a listing held in memory), a token-bucket rate limit, retries of 429
+ * (the page being handled and the next one, fetched meanwhile, are all of a listing in memory), a token-bucket rate limit, retries of 429
  * (honouring {@code Retry-After}) and of 5xx and I/O errors with exponential backoff, and a fast
  * failure after {@link KalshiRestOptions#maxConsecutiveErrors()} failed attempts in a row. Other 4xx
  * are fatal at once: retrying a bad request never helps.
@@ -43,6 +47,8 @@ public final class KalshiRestClient implements AutoCloseable {
       new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+  /** Fetches the page after the one being handled (one virtual thread per request). */
+  private final ExecutorService prefetcher = Executors.newVirtualThreadPerTaskExecutor();
 
   public KalshiRestClient(KalshiRestOptions options) {
     this.options = options;
@@ -85,14 +91,10 @@ public final class KalshiRestClient implements AutoCloseable {
    */
   public int pages(String path, Map<String, String> query, String itemsField, boolean firstPageOnly, String startCursor,
       PageHandler handler, PageDone done) throws Exception {
-    String cursor = startCursor;
     int pages = 0;
-    do {
-      Map<String, String> q = new LinkedHashMap<>(query);
-      if (cursor != null) {
-        q.put("cursor", cursor);
-      }
-      JsonNode body = get(path, q);
+    Future<JsonNode> next = fetch(path, query, startCursor);
+    while (true) {
+      JsonNode body = await(next);
       pages++;
       JsonNode items = body.path(itemsField);
       List<JsonNode> records = new ArrayList<>(items.size());
@@ -101,12 +103,47 @@ public final class KalshiRestClient implements AutoCloseable {
       } else if (!items.isMissingNode() && !items.isNull()) {
         throw new KalshiRestException("GET " + path + ": field '" + itemsField + "' is not an array", 200, null);
       }
-      handler.page(records);
       JsonNode c = body.path("cursor");
-      cursor = c.isTextual() && !c.asText().isEmpty() && !firstPageOnly ? c.asText() : null;
-      done.done(cursor);
-    } while (cursor != null);
-    return pages;
+      String cursor = c.isTextual() && !c.asText().isEmpty() && !firstPageOnly ? c.asText() : null;
+      // the next page is fetched and parsed while this one is stored: the sync then costs about
+      // max(fetch, store) per page instead of their sum, with at most two pages in memory
+      next = cursor == null ? null : fetch(path, query, cursor);
+      try {
+        handler.page(records);
+        done.done(cursor);
+      } catch (Exception | Error e) {
+        if (next != null) {
+          next.cancel(true);
+        }
+        throw e;
+      }
+      if (cursor == null) {
+        return pages;
+      }
+    }
+  }
+
+  private Future<JsonNode> fetch(String path, Map<String, String> query, String cursor) {
+    Map<String, String> q = new LinkedHashMap<>(query);
+    if (cursor != null) {
+      q.put("cursor", cursor);
+    }
+    return prefetcher.submit(() -> get(path, q));
+  }
+
+  /** The page's body, or the fetch's own exception (KalshiRestException, IOException, ..) as thrown. */
+  private static JsonNode await(Future<JsonNode> page) throws Exception {
+    try {
+      return page.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (InterruptedException e) {
+      page.cancel(true);
+      throw e;
+    }
   }
 
   /** One GET returning the parsed JSON body, with rate limiting and retries. */
@@ -189,6 +226,7 @@ public final class KalshiRestClient implements AutoCloseable {
 
   @Override
   public void close() {
+    prefetcher.shutdownNow();
     http.close();
   }
 }

@@ -66,10 +66,18 @@ final class Upserter {
     String theirs = tracked.stream().map(c -> "excluded." + c.name()).collect(Collectors.joining(", "));
     String returning = tracked.stream().map(c -> table + "." + c.name() + "::text as n_" + c.name()).collect(Collectors.joining(", "));
     String olds = tracked.stream().map(c -> "o." + c.name() + "::text as o_" + c.name()).collect(Collectors.joining(", "));
+    String sAll = all.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "));
+    String oldTracked = tracked.stream().map(c -> "o." + c.name()).collect(Collectors.joining(", "));
+    String sTracked = tracked.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "));
+    // Unchanged rows are left out before the insert: ON CONFLICT DO UPDATE .. WHERE false still
+    // locks (and so writes) every conflicting row, which made a no-change re-sync write a page's
+    // worth of tuple headers; the conflict clause keeps the same test for rows inserted meanwhile.
     this.upsertSql =
         "with s as (select * from unnest(" + unnest + ") as s(" + names + ")),"
             + " old as (select t.* from " + table + " t join s on t." + key.name() + " = s." + key.name() + "),"
-            + " up as (insert into " + table + " (" + names + ") select " + names + " from s"
+            + " up as (insert into " + table + " (" + names + ") select " + sAll + " from s"
+            + " left join old o on o." + key.name() + " = s." + key.name()
+            + " where o." + key.name() + " is null or (" + oldTracked + ", o.deleted_at is null) is distinct from (" + sTracked + ", true)"
             + " on conflict (" + key.name() + ") do update set " + sets + ", updated_at = now(), deleted_at = null"
             + " where (" + mine + ", " + table + ".deleted_at is null) is distinct from (" + theirs + ", true)"
             + " returning " + table + "." + key.name() + " as k, (" + table + ".xmax = 0) as ins, " + returning + ")"
@@ -181,15 +189,24 @@ final class Upserter {
       }
     }
     long statsUpdated = 0;
-    if (statsSql != null) {
+    if (statsSql != null && written.size() < fresh.size()) {
+      // rows just inserted or updated already carry the new stats (a first sync: all of them), so
+      // only the others are stats-only refreshes
+      java.util.Set<String> writtenKeys = new java.util.HashSet<>();
+      written.forEach(w -> writtenKeys.add(w.key()));
+      List<Integer> rest = new ArrayList<>();
+      for (int i = 0; i < fresh.size(); i++) {
+        if (!writtenKeys.contains(fresh.get(i))) {
+          rest.add(i);
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement(statsSql)) {
-        ps.setArray(1, textArray(c, cols[0]));
+        ps.setArray(1, textArray(c, pick(cols[0], rest)));
         for (int j = 0; j < stats.size(); j++) {
-          ps.setArray(j + 2, textArray(c, cols[1 + tracked.size() + j]));
+          ps.setArray(j + 2, textArray(c, pick(cols[1 + tracked.size() + j], rest)));
         }
         statsUpdated = ps.executeUpdate();
       }
-      // rows just inserted or updated already carry the new stats, so these are stats-only refreshes
     }
     return new Result(written, fresh.size(), statsUpdated);
   }
@@ -212,6 +229,14 @@ final class Upserter {
     try (Statement st = c.createStatement()) {
       st.execute("drop table if exists " + seenTable);
     }
+  }
+
+  private static String[] pick(String[] column, List<Integer> rows) {
+    String[] out = new String[rows.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = column[rows.get(i)];
+    }
+    return out;
   }
 
   private static Array textArray(Connection c, String[] values) throws SQLException {
