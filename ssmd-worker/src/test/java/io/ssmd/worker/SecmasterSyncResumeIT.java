@@ -1,6 +1,7 @@
 package io.ssmd.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -15,10 +16,15 @@ import io.ssmd.worker.workflows.DayInput;
 import io.ssmd.worker.workflows.DayResult;
 import io.ssmd.worker.workflows.DayStartWorkflow;
 import io.ssmd.worker.workflows.DayStep;
+import io.ssmd.worker.workflows.ExchangeSyncInput;
+import io.ssmd.worker.workflows.ExchangeSyncWorkflow;
+import io.ssmd.worker.workflows.FeesSyncInput;
+import io.ssmd.worker.workflows.FeesSyncWorkflow;
 import io.ssmd.worker.workflows.SecmasterSyncInput;
 import io.ssmd.worker.workflows.StepStatus;
 import io.ssmd.worker.workflows.SecmasterSyncWorkflow;
 import io.ssmd.worker.workflows.SyncResult;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.net.URI;
 import java.nio.file.Path;
@@ -109,6 +115,34 @@ class SecmasterSyncResumeIT {
           tuple("DataQuality", "NOT_STARTED"));
       assertThat(st.components()).singleElement().satisfies(c -> assertThat(c.ready()).isTrue());
       assertThat(st.failed()).isFalse();
+    }
+  }
+
+  @Test
+  void feesSyncLoadsTheFeeChangesAndAWrongFeedIsANonRetryableFailureNamingTheFix() throws Exception {
+    WorkerSettings settings = WorkerSettings.embedded(config, tmp.resolve("data-fees"), 0).withDatabaseUrl(dbUrl);
+    try (WorkerRuntime worker = WorkerRuntime.start(settings, new PrometheusRegistry())) {
+      SyncResult fees = worker.client().newWorkflowStub(FeesSyncWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(worker.taskQueue()).setWorkflowId("fees-test").build())
+          .run(new FeesSyncInput("kalshi-test"));
+      assertThat(fees.feed()).isEqualTo("kalshi");
+      try (Connection c = DriverManager.getConnection(dbUrl); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("select count(*) from kalshi_fee_changes")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isPositive();
+      }
+      ExchangeSyncWorkflow wrong = worker.client().newWorkflowStub(ExchangeSyncWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(worker.taskQueue()).setWorkflowId("wrong-feed").build());
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> wrong.run(new ExchangeSyncInput("kalshi-test")))
+          .isInstanceOf(WorkflowFailedException.class)
+          .rootCause().hasMessageContaining("ExchangeSync needs a Kraken or Polymarket environment; kalshi-test is kalshi: use SecmasterSync");
+      // not retried: well under the first retry interval times the attempts
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+      assertThatThrownBy(() -> worker.client().newWorkflowStub(ExchangeSyncWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(worker.taskQueue()).setWorkflowId("no-env").build())
+          .run(new ExchangeSyncInput("kraken-nowhere")))
+          .rootCause().hasMessageContaining("no environment kraken-nowhere");
     }
   }
 
