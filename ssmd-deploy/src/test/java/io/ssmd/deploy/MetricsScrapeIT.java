@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code promtool check metrics} on a real {@code /metrics} scrape of the connector and the archiver,
- * each run as its own {@code ssmd run ...} process as in a pod (connector against the simulated
- * Kraken venue, archiver against a real nats-server), and the series the alert rules and the
- * dashboard query exist in those scrapes from start-up.
+ * {@code promtool check metrics} on a real {@code /metrics} scrape of the connector, archiver,
+ * gateway and agent, each run as its own {@code ssmd run ...} process as in a pod (the connector
+ * against the simulated Kraken venue, all of them on a real nats-server), and the series the alert
+ * rules and the dashboard query exist in those scrapes from start-up.
  */
 @Timeout(120)
 class MetricsScrapeIT {
@@ -74,8 +74,12 @@ class MetricsScrapeIT {
   }
 
   @Test
-  void connectorAndArchiverMetricsPassPromtoolAndCarryTheAlertedSeries() throws Exception {
-    Path env = dir.resolve("kraken-scrape.yaml");
+  void connectorArchiverGatewayAndAgentMetricsPassPromtoolAndCarryTheAlertedSeries() throws Exception {
+    // the layout the pods mount: exchanges/{feeds,environments}, feeds found beside the environments
+    Path exchanges = Files.createDirectories(dir.resolve("exchanges/environments")).getParent();
+    Files.createDirectories(exchanges.resolve("feeds"));
+    Files.copy(FEED, exchanges.resolve("feeds/kraken.yaml"));
+    Path env = exchanges.resolve("environments/kraken-scrape.yaml");
     Files.writeString(env, """
         name: kraken-scrape
         feed: kraken
@@ -89,10 +93,10 @@ class MetricsScrapeIT {
         subscriptions:
           markets: [BTC/USD, ETH/USD, SOL/USD]
         """.formatted(sim.wsUri(), nats.url(), dir.resolve("archive")));
-    assertThat(Main.execute("env", "apply", env.toString(), "--feeds-dir=" + FEED.getParent())).isZero();
+    assertThat(Main.execute("env", "apply", env.toString())).isZero();
 
     int connectorPort = FreePorts.pick();
-    spawn("connector", "run", "connector", "--env", env.toString(), "--feed", FEED.toString(), "--health-port=" + connectorPort);
+    spawn("connector", "run", "connector", "--env", env.toString(), "--health-port=" + connectorPort);
     await("connector /ready", () -> status(connectorPort, "/ready") == 200);
     await("frames received", () -> body(connectorPort).contains("ssmd_connector_messages_received_total{feed=\"kraken\",type=\"trade\"}"));
     String connector = body(connectorPort);
@@ -102,7 +106,7 @@ class MetricsScrapeIT {
         "ssmd_connector_connections", "ssmd_connector_dropped_total");
 
     int archiverPort = FreePorts.pick();
-    spawn("archiver", "run", "archiver", "--env", env.toString(), "--feed", FEED.toString(), "--health-port=" + archiverPort);
+    spawn("archiver", "run", "archiver", "--env", env.toString(), "--health-port=" + archiverPort);
     await("archiver /ready", () -> status(archiverPort, "/ready") == 200);
     await("archiver lag series", () -> body(archiverPort).contains("ssmd_archiver_lag_messages{feed=\"kraken\"}"));
     String archiver = body(archiverPort);
@@ -110,6 +114,25 @@ class MetricsScrapeIT {
     // present at 0 from start-up, so rate()/increase() alerts evaluate instead of seeing no series
     assertThat(archiver).contains("ssmd_archiver_lag_messages{feed=\"kraken\"}", "ssmd_archiver_gaps_total{feed=\"kraken\"} 0.0",
         "ssmd_archiver_bytes_written_total");
+
+    // the gateway with a keys file of one key, written as `ssmd gateway key add` writes it
+    io.ssmd.gateway.ApiKeyStore.load(dir.resolve("keys.yaml")).add("metrics-check", List.of(), java.time.Clock.systemUTC());
+    int gatewayPort = FreePorts.pick();
+    spawn("gateway", "run", "gateway", "--env", env.toString(), "--api-keys", dir.resolve("keys.yaml").toString(),
+        "--port=" + FreePorts.pick(), "--health-port=" + gatewayPort);
+    await("gateway /ready", () -> status(gatewayPort, "/ready") == 200);
+    String gateway = body(gatewayPort);
+    promtoolAccepts("gateway", gateway);
+    assertThat(gateway).contains("ssmd_gateway_clients_connected", "ssmd_gateway_dropped_total", "ssmd_gateway_disconnects_total",
+        "ssmd_gateway_messages_sent_total");
+
+    int agentPort = FreePorts.pick();
+    spawn("agent", "run", "agent", "--env", env.toString(), "--signals", Yaml.REPO.resolve("exchanges/signals/example.yaml").toString(),
+        "--health-port=" + agentPort);
+    await("agent /ready", () -> status(agentPort, "/ready") == 200);
+    String agent = body(agentPort);
+    promtoolAccepts("agent", agent);
+    assertThat(agent).contains("ssmd_agent_signal_errors_total", "ssmd_agent_frames_rejected_total");
   }
 
   private void promtoolAccepts(String component, String metrics) throws IOException, InterruptedException {
@@ -157,10 +180,13 @@ class MetricsScrapeIT {
       if (condition.getAsBoolean()) {
         return;
       }
+      if (processes.stream().anyMatch(p -> !p.isAlive())) {
+        break; // a component exited: waiting longer cannot help
+      }
       Thread.sleep(200);
     }
     StringBuilder logs = new StringBuilder();
-    for (String n : List.of("connector.err", "archiver.err")) {
+    for (String n : List.of("connector.err", "archiver.err", "gateway.err", "agent.err")) {
       Path p = dir.resolve(n);
       if (Files.exists(p)) {
         logs.append(n).append(": ").append(Files.readString(p)).append('\n');
