@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.secmaster.EmbeddedDatabase;
 import io.ssmd.sim.Journal;
+import io.ssmd.testkit.NatsServerProcess;
 import io.ssmd.sim.SimServer;
 import io.ssmd.sim.kalshi.KalshiAuth;
 import io.ssmd.sim.kalshi.KalshiSim;
@@ -115,6 +116,27 @@ class SecmasterSyncResumeIT {
           tuple("DataQuality", "NOT_STARTED"));
       assertThat(st.components()).singleElement().satisfies(c -> assertThat(c.ready()).isTrue());
       assertThat(st.failed()).isFalse();
+
+      // on the nats transport DayStart creates the feed's stream (and finds it unchanged the next day)
+      try (NatsServerProcess nats = NatsServerProcess.start()) {
+        WorkerTests.writeEnv(config, "kalshi-nats", """
+            name: kalshi-nats
+            feed: kalshi
+            schema: v2
+            rest_endpoint: %s/trade-api/v2
+            transport: {type: nats, url: "%s", subject_prefix: kn, jetstream: {enabled: true, max_age: 1h}}
+            """.formatted(server.httpUri(), nats.url()));
+        DayResult first = days.await(days.start(DayStartWorkflow.TYPE, new DayInput("kalshi-nats", "2026-11-20")).workflowId(),
+            Duration.ofSeconds(90));
+        assertThat(first.steps().getFirst()).satisfies(s -> {
+          assertThat(s.status()).isEqualTo(StepStatus.OK);
+          assertThat(s.detail()).contains("KN_KALSHI").containsIgnoringCase("created");
+        });
+        assertThat(first.steps().get(3).status()).isEqualTo(StepStatus.SKIPPED);
+        DayResult next = days.await(days.start(DayStartWorkflow.TYPE, new DayInput("kalshi-nats", "2026-11-21")).workflowId(),
+            Duration.ofSeconds(90));
+        assertThat(next.steps().getFirst().detail()).containsIgnoringCase("unchanged");
+      }
     }
   }
 
