@@ -89,17 +89,18 @@ public final class ClientSession implements Session.Listener.AutoDemanding {
     return subscriptions;
   }
 
-  /** Called under the hub's lock. */
+  /** Called under the hub's lock. Three lookups whatever the number of subscriptions. */
   boolean wants(String feed, String symbol, String type) {
     if (!key.allows(feed)) {
       return false;
     }
-    for (Map.Entry<SymbolPattern, Set<String>> e : subscriptions.entrySet()) {
-      if (e.getKey().matches(feed, symbol) && (e.getValue().isEmpty() || e.getValue().contains(type))) {
-        return true;
-      }
-    }
-    return false;
+    return accepts(subscriptions.get(new SymbolPattern(feed, symbol)), type)
+        || accepts(subscriptions.get(new SymbolPattern(feed, SymbolPattern.ANY)), type)
+        || accepts(subscriptions.get(new SymbolPattern(SymbolPattern.ANY, SymbolPattern.ANY)), type);
+  }
+
+  private static boolean accepts(Set<String> types, String type) {
+    return types != null && (types.isEmpty() || types.contains(type));
   }
 
   @Override
