@@ -92,40 +92,7 @@ class ManifestTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("appRenders")
   void servicesSelectPodsAndTargetPortsTheyExpose(Rendered r) {
-    for (ObjectNode s : r.ofKind("Service")) {
-      List<ObjectNode> selected = r.workloads().stream()
-          .filter(w -> Rendered.matchesMap(s.path("spec").path("selector"), Rendered.podLabels(w))).toList();
-      assertThat(selected).as(Rendered.id(s) + " selects a pod template").isNotEmpty();
-      for (JsonNode port : s.path("spec").path("ports")) {
-        JsonNode target = port.has("targetPort") ? port.get("targetPort") : port.get("port");
-        for (ObjectNode w : selected) {
-          assertThat(exposes(w, target)).as(Rendered.id(s) + " targetPort " + target.asText() + " is a container port of "
-              + Rendered.id(w)).isTrue();
-        }
-      }
-    }
-    for (ObjectNode ing : r.ofKind("Ingress")) {
-      for (JsonNode rule : ing.path("spec").path("rules")) {
-        for (JsonNode p : rule.path("http").path("paths")) {
-          JsonNode svc = p.path("backend").path("service");
-          ObjectNode s = r.find("Service", svc.path("name").asText()).orElse(null);
-          assertThat(s).as(Rendered.id(ing) + " backend Service " + svc.path("name").asText()).isNotNull();
-          JsonNode port = svc.path("port");
-          boolean found = false;
-          for (JsonNode sp : s.path("spec").path("ports")) {
-            found |= port.has("name") ? sp.path("name").asText().equals(port.path("name").asText())
-                : sp.path("port").asInt() == port.path("number").asInt();
-          }
-          assertThat(found).as(Rendered.id(ing) + " backend port " + port + " exists on the Service").isTrue();
-        }
-      }
-      for (JsonNode tls : ing.path("spec").path("tls")) {
-        assertThat(SECRETS.keys(tls.path("secretName").asText())).as(Rendered.id(ing) + " TLS secret documented").isNotNull();
-        Set<String> hosts = new HashSet<>();
-        tls.path("hosts").forEach(h -> hosts.add(h.asText()));
-        ing.path("spec").path("rules").forEach(rule -> assertThat(hosts).as("TLS covers rule host").contains(rule.path("host").asText()));
-      }
-    }
+    assertThat(ManifestChecks.services(r, SECRETS)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -165,68 +132,19 @@ class ManifestTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("appRenders")
   void probesUseDeclaredPortsLivenessOnHealthAndReadinessOnReady(Rendered r) {
-    for (ObjectNode w : r.workloads()) {
-      boolean longRunning = !Set.of("Job", "CronJob").contains(w.path("kind").asText());
-      for (JsonNode c : Rendered.containers(w)) {
-        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-          JsonNode p = c.path(probe);
-          if (p.isMissingNode()) {
-            assertThat(longRunning && !probe.equals("startupProbe")).as(Rendered.id(w) + " " + probe).isFalse();
-            continue;
-          }
-          JsonNode port = p.path("httpGet").path("port");
-          assertThat(port.isMissingNode()).as(Rendered.id(w) + " " + probe + " is an httpGet").isFalse();
-          assertThat(containerExposes(c, port)).as(Rendered.id(w) + " " + probe + " port " + port.asText() + " is declared").isTrue();
-          String path = p.path("httpGet").path("path").asText();
-          assertThat(path).as(Rendered.id(w) + " " + probe + " path").isEqualTo(probe.equals("readinessProbe") ? "/ready" : "/health");
-        }
-      }
-    }
+    assertThat(ManifestChecks.probes(r)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("appRenders")
   void containersHaveLimitsAndRunLockedDownAsNonRoot(Rendered r) {
-    for (ObjectNode w : r.workloads()) {
-      JsonNode pod = Kustomize.podTemplate(w).path("spec");
-      JsonNode podSec = pod.path("securityContext");
-      assertThat(podSec.path("seccompProfile").path("type").asText()).as(Rendered.id(w) + " seccomp").isEqualTo("RuntimeDefault");
-      for (JsonNode c : Rendered.containers(w)) {
-        String id = Rendered.id(w) + " " + c.path("name").asText();
-        JsonNode sec = c.path("securityContext");
-        for (String res : List.of("cpu", "memory")) {
-          assertThat(c.path("resources").path("limits").path(res).asText()).as(id + " limits." + res).isNotEmpty();
-          assertThat(c.path("resources").path("requests").path(res).asText()).as(id + " requests." + res).isNotEmpty();
-        }
-        boolean nonRoot = sec.path("runAsNonRoot").asBoolean(podSec.path("runAsNonRoot").asBoolean(false));
-        long uid = sec.path("runAsUser").asLong(podSec.path("runAsUser").asLong(-1));
-        assertThat(nonRoot).as(id + " runAsNonRoot").isTrue();
-        assertThat(uid).as(id + " runAsUser (set and not root)").isGreaterThan(0);
-        assertThat(sec.path("readOnlyRootFilesystem").asBoolean()).as(id + " readOnlyRootFilesystem").isTrue();
-        assertThat(sec.path("allowPrivilegeEscalation").isBoolean() && !sec.path("allowPrivilegeEscalation").asBoolean())
-            .as(id + " allowPrivilegeEscalation false").isTrue();
-        assertThat(sec.path("capabilities").path("drop").toString()).as(id + " drops ALL capabilities").contains("\"ALL\"");
-        assertThat(sec.path("capabilities").path("add").isMissingNode()).as(id + " adds no capability").isTrue();
-        List<String> mounts = new ArrayList<>();
-        c.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
-        assertThat(mounts).as(id + " has a writable /tmp on a read-only root").contains("/tmp");
-      }
-    }
+    assertThat(ManifestChecks.security(r)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("appRenders")
   void imagesCarryAReleaseTag(Rendered r) {
-    for (ObjectNode w : r.workloads()) {
-      for (JsonNode c : Rendered.containers(w)) {
-        String image = c.path("image").asText();
-        int colon = image.lastIndexOf(':');
-        boolean digest = image.contains("@sha256:");
-        boolean tagged = colon > image.lastIndexOf('/');
-        assertThat(digest || tagged).as(Rendered.id(w) + " image " + image + " has a tag").isTrue();
-        assertThat(image).as(Rendered.id(w) + " image").doesNotEndWith(":latest");
-      }
-    }
+    assertThat(ManifestChecks.images(r)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
