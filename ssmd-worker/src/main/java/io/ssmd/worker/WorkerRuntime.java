@@ -32,6 +32,8 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.WorkflowImplementationOptions;
+import io.temporal.common.converter.DataConverterException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -57,6 +59,13 @@ import org.slf4j.LoggerFactory;
 public final class WorkerRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
   private static final Duration METRICS_REPORT_EVERY = Duration.ofSeconds(5);
+  /**
+   * An input its record rejects fails the workflow with the record's message: by default a
+   * deserialization error fails only the workflow task, which the server retries forever.
+   */
+  private static final WorkflowImplementationOptions FAIL_ON_BAD_INPUT = WorkflowImplementationOptions.newBuilder()
+      .setFailWorkflowExceptionTypes(DataConverterException.class, IllegalArgumentException.class)
+      .build();
 
   private final WorkerSettings settings;
   private final String address;
@@ -157,13 +166,13 @@ public final class WorkerRuntime implements AutoCloseable {
 
   private static void register(Worker worker, WorkerSettings settings, Profiles profiles, SyncActivitiesImpl.PageObserver kalshiPages,
       WorkerMetrics metrics, Databases databases) {
-    worker.registerWorkflowImplementationFactory(SecmasterSyncWorkflow.class, () -> new SyncWorkflows.SecmasterSync(profiles));
-    worker.registerWorkflowImplementationFactory(ExchangeSyncWorkflow.class, () -> new SyncWorkflows.ExchangeSync(profiles));
-    worker.registerWorkflowImplementationFactory(FeesSyncWorkflow.class, () -> new SyncWorkflows.FeesSync(profiles));
-    worker.registerWorkflowImplementationFactory(NotifyWorkflow.class, () -> new SyncWorkflows.Notify(profiles));
-    worker.registerWorkflowImplementationFactory(DayStartWorkflow.class, () -> new DayWorkflows.DayStart(profiles));
-    worker.registerWorkflowImplementationFactory(DayEndWorkflow.class, () -> new DayWorkflows.DayEnd(profiles));
-    worker.registerWorkflowImplementationFactory(DataQualityWorkflow.class, () -> new DayWorkflows.DataQuality(profiles));
+    worker.registerWorkflowImplementationFactory(SecmasterSyncWorkflow.class, () -> new SyncWorkflows.SecmasterSync(profiles), FAIL_ON_BAD_INPUT);
+    worker.registerWorkflowImplementationFactory(ExchangeSyncWorkflow.class, () -> new SyncWorkflows.ExchangeSync(profiles), FAIL_ON_BAD_INPUT);
+    worker.registerWorkflowImplementationFactory(FeesSyncWorkflow.class, () -> new SyncWorkflows.FeesSync(profiles), FAIL_ON_BAD_INPUT);
+    worker.registerWorkflowImplementationFactory(NotifyWorkflow.class, () -> new SyncWorkflows.Notify(profiles), FAIL_ON_BAD_INPUT);
+    worker.registerWorkflowImplementationFactory(DayStartWorkflow.class, () -> new DayWorkflows.DayStart(profiles), FAIL_ON_BAD_INPUT);
+    worker.registerWorkflowImplementationFactory(DayEndWorkflow.class, () -> new DayWorkflows.DayEnd(profiles), FAIL_ON_BAD_INPUT);
+    worker.registerWorkflowImplementationFactory(DataQualityWorkflow.class, () -> new DayWorkflows.DataQuality(profiles), FAIL_ON_BAD_INPUT);
     Environments environments = new Environments(settings.configDir());
     worker.registerActivitiesImplementations(
         new SyncActivitiesImpl(environments, databases, metrics, kalshiPages),

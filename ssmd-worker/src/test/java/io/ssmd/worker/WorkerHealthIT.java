@@ -7,7 +7,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.worker.workflows.NotifyInput;
 import io.ssmd.worker.workflows.NotifyResult;
 import io.ssmd.worker.workflows.NotifyWorkflow;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.testserver.TestServer;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** /health, /ready and /metrics of a running worker, and /ready when Temporal is not there. */
+/** /health, /ready and /metrics of a running worker, /ready when Temporal is not there, and an input its record rejects. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WorkerHealthIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -50,6 +53,15 @@ class WorkerHealthIT {
       // the SDK reports through micrometer into the same registry every few seconds
       WorkerTests.await(Duration.ofSeconds(20), "temporal_ metrics", () -> get(base + "/metrics").body().contains("temporal_workflow_completed"));
       assertThat(get(base + "/metrics").body()).contains("temporal_activity_execution_latency").contains("temporal_request");
+
+      // an input its record rejects (a client that skipped WorkflowCatalog) fails the workflow at once, naming the field,
+      // instead of failing its workflow task forever
+      WorkflowStub bad = worker.client().newUntypedWorkflowStub("DayEnd",
+          WorkflowOptions.newBuilder().setTaskQueue(worker.taskQueue()).setWorkflowId("bad-input").build());
+      bad.start(new ObjectMapper().readTree("{\"env\":\"kalshi-sim\",\"date\":\"yesterday\"}"));
+      assertThatThrownBy(() -> bad.getResult(20, TimeUnit.SECONDS, Map.class))
+          .isInstanceOf(WorkflowFailedException.class)
+          .rootCause().hasMessageContaining("DayInput.date must be a date YYYY-MM-DD");
     }
   }
 
