@@ -170,9 +170,12 @@ class GatewayProtocolIT {
   @Test
   void serverPingsAndClientPingsAreAnswered() throws Exception {
     TestGateway fast = new TestGateway(TestGateway.options().withPingInterval(java.time.Duration.ofMillis(200)), java.util.Optional.empty());
-    try (fast; WsClient c = WsClient.connect(fast.ws(), fast.key)) {
+    try (fast; WsClient c = WsClient.connect(fast.ws(), fast.key); StalledClient raw = StalledClient.connect(fast.ws(), fast.key)) {
       c.next();
       c.assertUsable(42);
+      // a client that sees frames: the server's WebSocket ping arrives (after the welcome)
+      assertThat(raw.next().path("type").asText()).isEqualTo("welcome");
+      assertThat(raw.awaitPing()).isTrue();
       // the JDK client answers server pings itself; after several ping intervals the connection is still open and usable
       Thread.sleep(1000);
       c.assertUsable(43);

@@ -68,8 +68,17 @@ final class StalledClient implements AutoCloseable {
     out.flush();
   }
 
+  /** Reads frames until a WebSocket ping (opcode 9) arrives; false if a text message comes first. */
+  boolean awaitPing() throws IOException {
+    return next(true) == null;
+  }
+
   /** The next text message as JSON (control frames skipped; a close frame is an {@link IOException} naming its code). */
   JsonNode next() throws IOException {
+    return next(false);
+  }
+
+  private JsonNode next(boolean untilPing) throws IOException {
     while (true) {
       int b0 = in.readUnsignedByte();
       int b1 = in.readUnsignedByte();
@@ -83,7 +92,13 @@ final class StalledClient implements AutoCloseable {
       in.readFully(payload);
       int opcode = b0 & 0x0f;
       if (opcode == 0x1) {
+        if (untilPing) {
+          throw new IOException("a text message came before any ping: " + new String(payload, StandardCharsets.UTF_8));
+        }
         return WsClient.JSON.readTree(payload);
+      }
+      if (opcode == 0x9 && untilPing) {
+        return null;
       }
       if (opcode == 0x8) {
         int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
