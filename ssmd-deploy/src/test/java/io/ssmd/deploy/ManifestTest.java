@@ -164,6 +164,9 @@ class ManifestTest {
           .containsAllEntriesOf(Map.of("app.kubernetes.io/component",
               Rendered.labels(w.path("metadata").path("labels")).get("app.kubernetes.io/component")));
       assertThat(w.path("metadata").path("namespace").asText()).as(Rendered.id(w) + " namespace").isEqualTo("ssmd");
+      String image = Rendered.containers(w).getFirst().path("image").asText();
+      assertThat(pod.get("app.kubernetes.io/version")).as(Rendered.id(w) + " version label is the image tag " + image)
+          .isEqualTo(image.substring(image.lastIndexOf(':') + 1));
     }
   }
 
