@@ -145,6 +145,24 @@ public final class ApiKeyStore {
   }
 
   /**
+   * For embedded start-up ({@code ssmd up}): when the store holds no valid key, creates one named
+   * {@code name} (every feed) and returns it so the caller can show it once; otherwise empty.
+   */
+  public synchronized java.util.Optional<String> addIfNone(String name, Clock clock) {
+    reloadIfChanged();
+    if (keys.stream().anyMatch(k -> k.revoked() == null)) {
+      return java.util.Optional.empty();
+    }
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    keys.forEach(k -> taken.add(k.name()));
+    String unique = name;
+    for (int i = 2; taken.contains(unique); i++) {
+      unique = name + "-" + i;
+    }
+    return java.util.Optional.of(add(unique, List.of(), clock));
+  }
+
+  /**
    * Marks the key revoked and writes the file.
    *
    * @return false when it was already revoked

@@ -53,6 +53,18 @@ class ApiKeyStoreTest {
   }
 
   @Test
+  void addIfNoneCreatesAKeyOnlyWhenNoValidKeyExists() throws Exception {
+    Path file = dir.resolve("up-keys.yaml");
+    ApiKeyStore store = ApiKeyStore.load(file);
+    String first = store.addIfNone("local", CLOCK).orElseThrow();
+    assertThat(store.authenticate(first)).isInstanceOf(AuthResult.Accepted.class);
+    assertThat(ApiKeyStore.load(file).addIfNone("local", CLOCK)).isEmpty();
+    store.revoke("local", CLOCK);
+    String second = store.addIfNone("local", CLOCK).orElseThrow();
+    assertThat(((AuthResult.Accepted) ApiKeyStore.load(file).authenticate(second)).key().name()).isEqualTo("local-2");
+  }
+
+  @Test
   void aRevocationWrittenByAnotherProcessIsSeenWithoutRestart() throws Exception {
     Path file = dir.resolve("keys.yaml");
     String key = ApiKeyStore.load(file).add("alice", List.of(), CLOCK);
