@@ -132,7 +132,12 @@ class SecmasterSyncResumeIT {
           assertThat(s.status()).isEqualTo(StepStatus.OK);
           assertThat(s.detail()).contains("KN_KALSHI").containsIgnoringCase("created");
         });
+        assertThat(first.steps().getFirst().detail()).contains("KN_SECMASTER").contains("KN_SIGNALS");
         assertThat(first.steps().get(3).status()).isEqualTo(StepStatus.SKIPPED);
+        // the sync's change events went to the secmaster stream, where following connectors pick them up
+        try (io.nats.client.Connection nc = io.nats.client.Nats.connect(nats.url())) {
+          assertThat(nc.jetStreamManagement().getStreamInfo("KN_SECMASTER").getStreamState().getMsgCount()).isPositive();
+        }
         DayResult next = days.await(days.start(DayStartWorkflow.TYPE, new DayInput("kalshi-nats", "2026-11-21")).workflowId(),
             Duration.ofSeconds(90));
         assertThat(next.steps().getFirst().detail()).containsIgnoringCase("unchanged");

@@ -86,20 +86,27 @@ public final class DayActivitiesImpl implements DayActivities {
       return new DayStep("streams", StepStatus.SKIPPED, "transport " + day.transport() + " has no streams");
     }
     JetStreamConfig js = r.environment().transport().jetstream();
-    StreamSpec spec = new StreamSpec(r.streamName(), List.of(Subjects.feedWildcard(r.subjectPrefix(), r.feedName())), js.maxAge(),
-        js.replicas(), js.duplicateWindow(), js.maxBytes());
+    // the same streams as `ssmd env apply`: the feed's, and the environment's secmaster and signals streams
+    List<StreamSpec> specs = List.of(
+        new StreamSpec(r.streamName(), List.of(Subjects.feedWildcard(r.subjectPrefix(), r.feedName())), js.maxAge(), js.replicas(),
+            js.duplicateWindow(), js.maxBytes()),
+        StreamSpec.forSecmaster(r.subjectPrefix(), js.maxAge(), js.replicas(), js.duplicateWindow(), -1),
+        StreamSpec.forSignals(r.subjectPrefix(), js.maxAge(), js.replicas(), js.duplicateWindow(), -1));
+    List<String> summaries = new ArrayList<>();
     try (StreamAdmin admin = StreamAdmin.connect(r.environment().transport().url().toString())) {
-      ApplyResult res = admin.apply(spec, false);
-      if (!res.ok()) {
-        throw ApplicationFailure.newFailure("stream " + spec.name() + ": " + String.join("; ", res.errors()), "StreamApplyFailed");
+      for (StreamSpec spec : specs) {
+        ApplyResult res = admin.apply(spec, false);
+        if (!res.ok()) {
+          throw ApplicationFailure.newFailure("stream " + spec.name() + ": " + String.join("; ", res.errors()), "StreamApplyFailed");
+        }
+        summaries.add(res.summary());
       }
-      return new DayStep("streams", StepStatus.OK, res.summary());
+      return new DayStep("streams", StepStatus.OK, String.join("; ", summaries));
     } catch (RuntimeException e) {
       if (e instanceof ApplicationFailure) {
         throw e;
       }
-      throw ApplicationFailure.newFailure("stream " + spec.name() + " at " + r.environment().transport().url() + ": " + e.getMessage(),
-          "StreamApplyFailed");
+      throw ApplicationFailure.newFailure("streams at " + r.environment().transport().url() + ": " + e.getMessage(), "StreamApplyFailed");
     }
   }
 

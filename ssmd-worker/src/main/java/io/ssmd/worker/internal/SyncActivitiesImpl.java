@@ -96,8 +96,9 @@ public final class SyncActivitiesImpl implements SyncActivities {
     Database db = databases.get();
     AtomicLong attemptPages = new AtomicLong();
     long t0 = System.nanoTime();
-    try (KalshiRestClient client = new KalshiRestClient(KalshiRestOptions.defaults(rest))) {
-      KalshiSync sync = new KalshiSync(db, client, options, r.subjectPrefix(), Optional.empty(), Clock.systemUTC())
+    try (KalshiRestClient client = new KalshiRestClient(KalshiRestOptions.defaults(rest));
+        ChangePublisher changes = ChangePublisher.open(r)) {
+      KalshiSync sync = new KalshiSync(db, client, options, r.subjectPrefix(), changes.transport(), Clock.systemUTC())
           .onCheckpoint(cp -> {
             // throws when the activity was cancelled or timed out on the server: the sync stops after this page
             ctx.heartbeat(cp);
@@ -136,12 +137,13 @@ public final class SyncActivitiesImpl implements SyncActivities {
     ResolvedEnvironment r = environments.load(in.env());
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Database db = databases.get();
-    try {
+    try (ChangePublisher changes = ChangePublisher.open(r)) {
       switch (r.feedName()) {
         case "kraken" -> {
           // the feed's rest_endpoint is the public API root (…/0/public); the sync appends the path itself
           URI base = URI.create(rest(r).toString().replaceFirst("/0/public/?$", ""));
           KrakenSyncReport rep = new KrakenSync(db.dataSource(), base, KrakenSync.Options.defaults()).sync();
+          changes.publish(db, r, "kraken");
           metrics.syncFinished("kraken", rep.pairs().total());
           return new SyncResult(in.env(), "kraken", rep.pairs().total(),
               rep.pairs().inserted() + rep.pairs().updated() + rep.pairs().softDeleted(), rep.changeEvents(), rep.requests(),
@@ -150,6 +152,7 @@ public final class SyncActivitiesImpl implements SyncActivities {
         case "polymarket" -> {
           PolymarketSyncReport rep = new PolymarketSync(db.dataSource(), rest(r), PolymarketSync.Options.defaults())
               .sync(PolymarketSync.Mode.ACTIVE_EVENTS, p -> ctx.heartbeat(p.pages()));
+          changes.publish(db, r, "polymarket");
           long received = rep.events().total() + rep.markets().total() + rep.tokens().total();
           long changed = changed(rep.events()) + changed(rep.markets()) + changed(rep.tokens());
           metrics.syncFinished("polymarket", received);
