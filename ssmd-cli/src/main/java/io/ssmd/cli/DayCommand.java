@@ -148,6 +148,10 @@ final class DayCommand implements Runnable {
     @Option(names = "--json", description = "One JSON object.")
     boolean json;
 
+    @Option(names = "--database-url", description = "The worker's PostgreSQL (default: $DATABASE_URL): the stored quality report "
+        + "when the server no longer has the day's DataQuality workflow (the embedded server forgets on restart).")
+    String databaseUrl;
+
     @Override
     public Integer call() throws Exception {
       String day = target.day();
@@ -159,6 +163,13 @@ final class DayCommand implements Runnable {
       }
       try (DayClient days = target.connect()) {
         DayClient.DayStatus st = days.status(target.env, day, components);
+        String db = databaseUrl != null ? databaseUrl : System.getenv(WorkerSettings.DATABASE_URL);
+        if (st.quality() == null && db != null && !db.isBlank()) {
+          var stored = DayClient.storedQuality(db, target.env, day);
+          if (stored.isPresent()) {
+            st = new DayClient.DayStatus(st.env(), st.date(), st.runs(), stored.get(), st.components());
+          }
+        }
         if (json) {
           System.out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(st));
         } else {

@@ -2,6 +2,8 @@ package io.ssmd.worker;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.ssmd.secmaster.Database;
+import io.ssmd.worker.internal.QualityStore;
 import io.ssmd.worker.internal.ReadyProbe;
 import io.ssmd.worker.workflows.DataQualityWorkflow;
 import io.ssmd.worker.workflows.DayEndWorkflow;
@@ -31,6 +33,7 @@ import io.temporal.failure.TemporalFailure;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -186,6 +189,18 @@ public final class DayClient implements AutoCloseable {
       return new Component(c.name(), c.url().toString(), why.isEmpty(), why.orElse(null));
     }).toList();
     return new DayStatus(env, date, runs, dq.result() instanceof QualityReport q ? q : null, cs);
+  }
+
+  /**
+   * The data-quality report stored by the worker in PostgreSQL ({@code DATABASE_URL}), for days
+   * whose workflows the server no longer has (the embedded server keeps them in memory only).
+   */
+  public static Optional<QualityReport> storedQuality(String databaseUrl, String env, String date) {
+    try (Database db = Database.fromUrl(databaseUrl)) {
+      return new QualityStore(db).find(env, LocalDate.parse(date));
+    } catch (java.sql.SQLException | java.io.IOException e) {
+      throw new IllegalStateException("cannot read the stored quality report of " + env + " " + date + ": " + e.getMessage(), e);
+    }
   }
 
   private Run run(String type, String env, String date, Class<?> resultType) {

@@ -137,6 +137,7 @@ class DayEndIT {
         try (Database db = Database.fromUrl(dbUrl)) {
           assertThat(new QualityStore(db).find(ENV, LocalDate.parse(date))).contains(r.quality());
         }
+        assertThat(DayClient.storedQuality(dbUrl, ENV, date)).contains(r.quality());
 
         // notifications: one webhook POST (Slack-style text) and one mail
         WorkerTests.await(Duration.ofSeconds(10), "webhook", () -> webhook.bodies.size() == 1);
