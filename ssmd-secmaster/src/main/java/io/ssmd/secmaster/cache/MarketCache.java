@@ -70,6 +70,8 @@ public final class MarketCache implements AutoCloseable {
   /** Hash-field prefix of {@link MarketRecord#attributes()}. */
   private static final String ATTRIBUTE = "attr:";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The attributes {@link SecurityMaster#list} also searches (Kraken altname and REST name, Polymarket slug). */
+  private static final List<String> SEARCHED_ATTRIBUTES = List.of("altname", "rest_name", "slug");
   private static final TypeReference<List<MarketRecord.Outcome>> OUTCOMES = new TypeReference<>() {};
 
   private final JedisPooled jedis;
@@ -329,7 +331,8 @@ public final class MarketCache implements AutoCloseable {
     if (q.series() != null && !q.series().equals(m.seriesTicker())) {
       return false;
     }
-    if (search != null && !contains(m.ticker(), search) && !contains(m.title(), search) && !contains(m.eventTitle(), search)) {
+    if (search != null && !contains(m.ticker(), search) && !contains(m.title(), search) && !contains(m.eventTitle(), search)
+        && SEARCHED_ATTRIBUTES.stream().noneMatch(a -> contains(m.attributes().get(a), search))) {
       return false;
     }
     if (until != null && (m.closeTime() == null || m.closeTime().isBefore(now) || m.closeTime().isAfter(until))) {

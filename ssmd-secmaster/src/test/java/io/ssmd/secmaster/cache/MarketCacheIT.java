@@ -184,6 +184,18 @@ class MarketCacheIT {
   }
 
   @Test
+  void keepsAttributesAndOutcomesOfOtherVenues() {
+    MarketRecord pm = new MarketRecord("polymarket", "0xabc", "42", null, null, "Will it?", "Event 42", "open", "active",
+        NOW, NOW.plus(Duration.ofDays(3)), null, null, null, NOW, null, java.util.Map.of("slug", "will-it", "tick_size", "0.01"),
+        List.of(new MarketRecord.Outcome("1001", "Yes", 0), new MarketRecord.Outcome("1002", "No", 1)));
+    cache.putMarkets("polymarket", List.of(pm));
+
+    assertThat(cache.market("polymarket", "0xabc")).contains(pm);
+    assertThat(raw.hget(MarketCache.marketKey("polymarket", "0xabc"), "attr:slug")).isEqualTo("will-it");
+    assertThat(cache.list(new MarketQuery("polymarket", "open", null, null, "WILL-IT", null, 10), NOW)).containsExactly(pm);
+  }
+
+  @Test
   void refreshesInKeysetPagesAndAnswersQueriesLikePostgres() throws Exception {
     List<String> open = seedMarkets();
     execute("update kalshi_markets set deleted_at = now() where ticker = 'S3-E0-M3'");
