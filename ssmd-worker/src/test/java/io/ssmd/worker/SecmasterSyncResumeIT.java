@@ -12,6 +12,8 @@ import io.ssmd.sim.SimServer;
 import io.ssmd.sim.kalshi.KalshiAuth;
 import io.ssmd.sim.kalshi.KalshiSim;
 import io.ssmd.sim.kalshi.KalshiSimOptions;
+import io.ssmd.sim.kraken.KrakenSim;
+import io.ssmd.sim.kraken.KrakenSimOptions;
 import io.ssmd.worker.internal.Profiles;
 import io.ssmd.worker.workflows.DayInput;
 import io.ssmd.worker.workflows.DayResult;
@@ -146,7 +148,7 @@ class SecmasterSyncResumeIT {
   }
 
   @Test
-  void feesSyncLoadsTheFeeChangesAndAWrongFeedIsANonRetryableFailureNamingTheFix() throws Exception {
+  void feesAndKrakenSyncsLoadTheirTablesAndAWrongFeedIsANonRetryableFailureNamingTheFix() throws Exception {
     WorkerSettings settings = WorkerSettings.embedded(config, tmp.resolve("data-fees"), 0).withDatabaseUrl(dbUrl);
     try (WorkerRuntime worker = WorkerRuntime.start(settings, new PrometheusRegistry())) {
       SyncResult fees = worker.client().newWorkflowStub(FeesSyncWorkflow.class,
@@ -157,6 +159,23 @@ class SecmasterSyncResumeIT {
           ResultSet rs = st.executeQuery("select count(*) from kalshi_fee_changes")) {
         rs.next();
         assertThat(rs.getLong(1)).isPositive();
+      }
+      KrakenSim kraken = new KrakenSim(KrakenSimOptions.defaults().withMessagesPerSecond(0).withReferencePairs(40), new Journal(1_000),
+          scheduler);
+      try (SimServer krakenServer = new SimServer(kraken, "127.0.0.1", 0, 16 << 20).start()) {
+        WorkerTests.writeEnv(config, "kraken-test", """
+            name: kraken-test
+            feed: kraken
+            schema: v2
+            rest_endpoint: %s/0/public
+            transport: {type: memory}
+            """.formatted(krakenServer.httpUri()));
+        SyncResult pairs = worker.client().newWorkflowStub(ExchangeSyncWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(worker.taskQueue()).setWorkflowId("kraken-test").build())
+            .run(new ExchangeSyncInput("kraken-test"));
+        assertThat(pairs.feed()).isEqualTo("kraken");
+        assertThat(pairs.received()).isEqualTo(40);
+        assertThat(pairs.changed()).isEqualTo(40);
       }
       ExchangeSyncWorkflow wrong = worker.client().newWorkflowStub(ExchangeSyncWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(worker.taskQueue()).setWorkflowId("wrong-feed").build());
