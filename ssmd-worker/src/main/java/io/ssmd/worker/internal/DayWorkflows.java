@@ -84,20 +84,20 @@ public final class DayWorkflows {
   /** {@code DayEnd}: verify the archive, upload, export Parquet, data quality, notify. */
   public static final class DayEnd implements DayEndWorkflow {
     private static final Logger LOG = Workflow.getLogger(DayEnd.class);
-    private final DayActivities medium;
+    private final DayActivities archive;
     private final NotifyActivities notify;
 
     public DayEnd(Profiles p) {
-      medium = Workflow.newActivityStub(DayActivities.class, p.mediumProfile());
+      archive = Workflow.newActivityStub(DayActivities.class, p.archiveProfile());
       notify = Workflow.newActivityStub(NotifyActivities.class, p.shortProfile());
     }
 
     @Override
     public DayResult run(DayInput input) {
-      DayContext day = medium.resolveDay(input);
+      DayContext day = archive.resolveDay(input);
       List<DayStep> steps = new ArrayList<>();
       DayStep verify = step("verify", () -> {
-        ArchiveCheck c = medium.verifyArchive(day);
+        ArchiveCheck c = archive.verifyArchive(day);
         if (!c.manifestPresent()) {
           return new DayStep("verify", StepStatus.FAILED, "no manifest for " + day.feed() + " " + day.date() + ": nothing archived that day");
         }
@@ -108,8 +108,8 @@ public final class DayWorkflows {
       });
       steps.add(verify);
       if (verify.status() == StepStatus.OK) {
-        steps.add(step("upload", () -> medium.upload(day)));
-        steps.add(step("export", () -> medium.exportParquet(day)));
+        steps.add(step("upload", () -> archive.upload(day)));
+        steps.add(step("export", () -> archive.exportParquet(day)));
       } else {
         // a file that does not match its manifest is not published anywhere until someone looks at it
         steps.add(new DayStep("upload", StepStatus.SKIPPED, "archive not verified"));
@@ -134,15 +134,15 @@ public final class DayWorkflows {
 
   /** {@code DataQuality}: grade and store. */
   public static final class DataQuality implements DataQualityWorkflow {
-    private final DayActivities medium;
+    private final DayActivities archive;
 
     public DataQuality(Profiles p) {
-      medium = Workflow.newActivityStub(DayActivities.class, p.mediumProfile());
+      archive = Workflow.newActivityStub(DayActivities.class, p.archiveProfile());
     }
 
     @Override
     public QualityReport run(DayInput input) {
-      return medium.checkQuality(medium.resolveDay(input));
+      return archive.checkQuality(archive.resolveDay(input));
     }
   }
 

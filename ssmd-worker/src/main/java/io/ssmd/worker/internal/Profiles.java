@@ -43,6 +43,18 @@ public record Profiles(
         .build();
   }
 
+  /**
+   * Archive steps of DayEnd (verify, upload, export, quality): they read the whole day, which can
+   * take longer than the medium profile on a big day, so they get the long timeout; they do not
+   * heartbeat (one file or one DuckDB statement can take minutes), so there is no heartbeat timeout.
+   */
+  public ActivityOptions archiveProfile() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(longTimeout)
+        .setRetryOptions(retry(3, Duration.ofMinutes(2)))
+        .build();
+  }
+
   /** Short: notifications. */
   public ActivityOptions shortProfile() {
     return ActivityOptions.newBuilder()
