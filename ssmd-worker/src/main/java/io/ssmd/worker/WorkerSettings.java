@@ -88,6 +88,15 @@ public record WorkerSettings(
         DEFAULT_MAX_CONCURRENT, Optional.empty(), configDir, dataDir, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(30), NotifySettings.NONE);
   }
 
+  /** This, with the embedded server on {@code port} (e.g. 7233, so {@code ssmd day} of another shell finds it; 0: a free one). */
+  public WorkerSettings withEmbeddedPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("embedded Temporal port must be 0..65535, got " + port);
+    }
+    return new WorkerSettings(temporalAddress, port, namespace, taskQueue, healthPort, maxConcurrentActivities,
+        maxConcurrentWorkflowTasks, databaseUrl, configDir, dataDir, readyUrls, readyTimeout, shutdownGrace, notifications);
+  }
+
   /** This, with another database URL. */
   public WorkerSettings withDatabaseUrl(String url) {
     return new WorkerSettings(temporalAddress, embeddedPort, namespace, taskQueue, healthPort, maxConcurrentActivities,
