@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>What an event asks for ({@link #decide}):
  *
  * <ul>
- *   <li>{@code activated}, or {@code added} with state {@code open} (Kalshi) or status {@code
- *       online} (Kraken): add;
+ *   <li>{@code activated}, or {@code added} with state {@code open} (Kalshi, Polymarket tokens) or
+ *       status {@code online} (Kraken): add;
  *   <li>{@code closed} (closed or settled) and {@code removed} (gone from the venue's listing),
  *       {@code added} already closed, settled or delisted, or {@code changed} to status {@code
  *       delisted} (Kraken): remove;
@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Only events of the connector's feed about what its venue subscribes count (Kalshi {@code market},
- * Kraken {@code pair}), and with {@code prefixes} only markets whose ticker or event ticker starts
- * with one of them. Polymarket's events name conditions and events, not the outcome-token asset ids
- * its connector subscribes, so they are counted as {@code out_of_scope}. Every event is counted in {@code
+ * Kraken {@code pair}, Polymarket {@code token}: the outcome-token asset id, with {@code state}
+ * {@code open} or {@code closed}; its {@code event} and {@code market} events are {@code
+ * out_of_scope}), and with {@code prefixes} only markets whose ticker, event ticker, or (Polymarket)
+ * market slug or condition id starts with one of them. Every event is counted in {@code
  * ssmd_connector_change_events_total{feed,outcome}}; the connector counts what it actually changed
  * in {@code ssmd_connector_subscription_changes_total{feed,action}} (a repeated event changes
  * nothing: both operations are idempotent).
@@ -43,11 +44,12 @@ public final class ChangeFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFollower.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
-   * Per feed, the change-event entity whose ticker is what the venue session subscribes. Polymarket
-   * has none: its events name conditions and events, while its connector subscribes outcome-token
-   * asset ids. Other feeds (Kalshi) follow {@code market}.
+   * Per feed, the change-event entity whose ticker is what the venue session subscribes: Kraken
+   * pairs (v2 symbol), Polymarket outcome tokens (asset id); other feeds (Kalshi) follow {@code market}.
    */
-  private static final java.util.Map<String, String> FOLLOWED_ENTITY = java.util.Map.of("kraken", "pair", "polymarket", "");
+  private static final java.util.Map<String, String> FOLLOWED_ENTITY = java.util.Map.of("kraken", "pair", "polymarket", "token");
+  /** Fields a follow prefix may match besides the ticker: Kalshi's event, a Polymarket token's market. */
+  private static final List<String> PREFIX_FIELDS = List.of("event_ticker", "slug", "condition_id");
 
   /** What one change event asks of the connector. */
   public enum Action {
@@ -155,10 +157,10 @@ public final class ChangeFollower implements AutoCloseable {
     String eventFeed = text(event, "feed");
     String entity = text(event, "entity");
     String followed = FOLLOWED_ENTITY.getOrDefault(feed, "market");
-    if (followed.isEmpty() || (eventFeed != null && !eventFeed.equals(feed)) || (entity != null && !entity.equals(followed))) {
+    if ((eventFeed != null && !eventFeed.equals(feed)) || (entity != null && !entity.equals(followed))) {
       return Decision.none(market, ConnectorMetrics.OUTCOME_OUT_OF_SCOPE);
     }
-    if (!inScope(market, text(event, "event_ticker"), prefixes)) {
+    if (!inScope(market, event, prefixes)) {
       return Decision.none(market, ConnectorMetrics.OUTCOME_OUT_OF_SCOPE);
     }
     String state = text(event, "state");
@@ -183,13 +185,19 @@ public final class ChangeFollower implements AutoCloseable {
     };
   }
 
-  private static boolean inScope(String market, String eventTicker, List<String> prefixes) {
+  private static boolean inScope(String market, JsonNode event, List<String> prefixes) {
     if (prefixes.isEmpty()) {
       return true;
     }
     for (String p : prefixes) {
-      if (market.startsWith(p) || (eventTicker != null && eventTicker.startsWith(p))) {
+      if (market.startsWith(p)) {
         return true;
+      }
+      for (String field : PREFIX_FIELDS) {
+        String v = text(event, field);
+        if (v != null && v.startsWith(p)) {
+          return true;
+        }
       }
     }
     return false;

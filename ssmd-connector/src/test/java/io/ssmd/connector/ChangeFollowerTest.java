@@ -68,6 +68,26 @@ class ChangeFollowerTest {
   }
 
   @Test
+  void polymarketFollowsOutcomeTokensNotItsMarketsOrEvents() throws Exception {
+    String asset = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+    JsonNode added = JSON.readTree("{\"feed\":\"polymarket\",\"entity\":\"token\",\"ticker\":\"" + asset
+        + "\",\"condition_id\":\"0xabc\",\"slug\":\"will-it-rain\",\"state\":\"open\",\"kind\":\"added\"}");
+    assertThat(ChangeFollower.decide(added, "polymarket", List.of())).isEqualTo(new Decision(Action.ADD, asset, "add"));
+    JsonNode addedClosed = JSON.readTree("{\"feed\":\"polymarket\",\"entity\":\"token\",\"ticker\":\"7\",\"state\":\"closed\",\"kind\":\"added\"}");
+    assertThat(ChangeFollower.decide(addedClosed, "polymarket", List.of()).action()).isEqualTo(Action.REMOVE);
+    for (String kind : List.of("closed", "removed")) {
+      JsonNode gone = JSON.readTree("{\"feed\":\"polymarket\",\"entity\":\"token\",\"ticker\":\"7\",\"kind\":\"" + kind + "\"}");
+      assertThat(ChangeFollower.decide(gone, "polymarket", List.of())).isEqualTo(new Decision(Action.REMOVE, "7", "remove"));
+    }
+    JsonNode activated = JSON.readTree("{\"feed\":\"polymarket\",\"entity\":\"token\",\"ticker\":\"7\",\"kind\":\"activated\"}");
+    assertThat(ChangeFollower.decide(activated, "polymarket", List.of()).action()).isEqualTo(Action.ADD);
+    // a follow prefix names the market (slug or condition id): asset ids are opaque numbers
+    assertThat(ChangeFollower.decide(added, "polymarket", List.of("will-")).action()).isEqualTo(Action.ADD);
+    assertThat(ChangeFollower.decide(added, "polymarket", List.of("0xab")).action()).isEqualTo(Action.ADD);
+    assertThat(ChangeFollower.decide(added, "polymarket", List.of("other-")).outcome()).isEqualTo("out_of_scope");
+  }
+
+  @Test
   void krakenPairsFollowTheirStatus() throws Exception {
     JsonNode added = JSON.readTree("{\"symbol\":\"DOT/USD\",\"wsname\":\"DOT/USD\",\"status\":\"online\",\"kind\":\"added\",\"id\":3}");
     assertThat(ChangeFollower.decide(added, "kraken", List.of())).isEqualTo(new Decision(Action.ADD, "DOT/USD", "add"));

@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * whatever the universe size. Upserts move {@code updated_at} only when a tracked column changed;
  * after the last page, rows in the sync's scope that the venue no longer listed are soft-deleted.
  * ADDED / CHANGED / CLOSED / REMOVED change events go to the outbox in the transaction of their row.
+ *
+ * <p>Besides the {@code event} and {@code market} events, every outcome token gets token-level
+ * events (entity {@code token}, ticker = the CLOB asset id), because that is what the Polymarket
+ * connector subscribes: {@code ADDED} when the token first appears (or its market is listed again
+ * after a soft delete), with {@code state} {@code open} or {@code closed}; {@code ACTIVATED} when its
+ * market opens (becomes active and not closed); {@code CLOSED} when its market closes or resolves;
+ * {@code REMOVED} when it disappears from the listing (with its market or on its own).
  */
 public final class PolymarketSync {
 
@@ -215,11 +222,53 @@ public final class PolymarketSync {
       return;
     }
     run.seenMarkets.add(market.conditionId());
-    upsert(c, run, MARKETS, run.markets, market.values(), Boolean.TRUE.equals(market.closed()), "market");
+    Upserted m = upsert(c, run, MARKETS, run.markets, market.values(), Boolean.TRUE.equals(market.closed()), "market");
+    boolean live = live(market.active(), market.closed());
+    // what the market's change means for its tokens: a (re)listed market adds them, a state change opens or closes them
+    String marketKind = switch (m) {
+      case Upserted.Inserted i -> "ADDED";
+      case Upserted.Updated u when u.wasDeleted() -> "ADDED";
+      case Upserted.Updated u when live && !u.wasLive() -> "ACTIVATED";
+      case Upserted.Updated u when !live && u.wasLive() -> "CLOSED";
+      default -> null;
+    };
     for (Gamma.TokenRow token : market.tokens()) {
       run.seenTokens.add(token.tokenId());
-      upsert(c, run, TOKENS, run.tokens, token.values(), false, null);
+      Upserted t = upsert(c, run, TOKENS, run.tokens, token.values(), false, null);
+      boolean tokenAppeared = t instanceof Upserted.Inserted || (t instanceof Upserted.Updated u && u.wasDeleted());
+      String kind = tokenAppeared ? "ADDED" : marketKind;
+      if (kind != null) {
+        run.outbox.record(c, "polymarket", "token", token.tokenId(), kind, tokenPayload(token, market, live));
+      }
     }
+  }
+
+  /** A market is live (its tokens worth subscribing) while active and not closed. */
+  private static boolean live(Boolean active, Boolean closed) {
+    return !Boolean.FALSE.equals(active) && !Boolean.TRUE.equals(closed);
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode tokenPayload(Gamma.TokenRow token, Gamma.MarketRow market, boolean live) {
+    com.fasterxml.jackson.databind.node.ObjectNode p = VenueHttp.JSON.createObjectNode().put("ticker", token.tokenId())
+        .put("token_id", token.tokenId()).put("condition_id", market.conditionId()).put("outcome", token.outcome())
+        .put("state", live ? "open" : "closed");
+    if (market.eventId() != null) {
+      p.put("event_id", market.eventId());
+    }
+    if (market.slug() != null) {
+      p.put("slug", market.slug());
+    }
+    return p;
+  }
+
+  /** What an upsert did to its row. */
+  private sealed interface Upserted {
+    record Inserted() implements Upserted {}
+
+    /** @param wasLive active and not closed before; @param wasDeleted soft-deleted before (listed again now) */
+    record Updated(boolean wasLive, boolean wasDeleted) implements Upserted {}
+
+    record Unchanged() implements Upserted {}
   }
 
   private static String keyOf(JsonNode record, String field, int page, String position) {
@@ -249,7 +298,7 @@ public final class PolymarketSync {
   }
 
   /** Upserts one row; {@code entity} null records no change event. */
-  private static void upsert(Connection c, Run run, Table table, Tally tally, Object[] values, boolean closedNow, String entity)
+  private static Upserted upsert(Connection c, Run run, Table table, Tally tally, Object[] values, boolean closedNow, String entity)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(table.upsertSql)) {
       ps.setObject(1, values[0]);
@@ -259,7 +308,7 @@ public final class PolymarketSync {
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           tally.unchanged++;
-          return;
+          return new Upserted.Unchanged();
         }
         String key = String.valueOf(values[0]);
         if (rs.getBoolean(1)) {
@@ -267,6 +316,7 @@ public final class PolymarketSync {
           if (entity != null) {
             run.outbox.record(c, "polymarket", entity, key, "ADDED", payload(key, closedNow));
           }
+          return new Upserted.Inserted();
         } else {
           tally.updated++;
           boolean wasClosed = rs.getBoolean(2);
@@ -274,6 +324,7 @@ public final class PolymarketSync {
             run.outbox.record(c, "polymarket", entity, key, closedNow && !wasClosed ? "CLOSED" : "CHANGED",
                 payload(key, closedNow));
           }
+          return new Upserted.Updated(rs.getBoolean(3) && !wasClosed, rs.getBoolean(4));
         }
       }
     }
@@ -299,13 +350,13 @@ public final class PolymarketSync {
             + " AND NOT EXISTS (SELECT 1 FROM pm_seen_markets s WHERE s.condition_id = t.condition_id)"
             + " RETURNING t.condition_id");
     // a token goes with its market, or when its still-listed, well-formed market no longer names it
-    run.tokens.softDeleted = softDelete(c, run, null,
+    run.tokens.softDeleted = softDelete(c, run, "token",
         "UPDATE polymarket_tokens t SET deleted_at = now(), updated_at = now() WHERE t.deleted_at IS NULL"
             + " AND NOT EXISTS (SELECT 1 FROM pm_seen_tokens s WHERE s.token_id = t.token_id)"
             + " AND NOT EXISTS (SELECT 1 FROM pm_seen_markets s WHERE s.condition_id = t.condition_id AND NOT s.ok)"
             + " AND EXISTS (SELECT 1 FROM polymarket_markets m WHERE m.condition_id = t.condition_id"
             + " AND (m.deleted_at IS NOT NULL OR EXISTS (SELECT 1 FROM pm_seen_markets s WHERE s.condition_id = t.condition_id)))"
-            + " RETURNING t.token_id");
+            + " RETURNING t.token_id, t.condition_id");
   }
 
   private static int softDelete(Connection c, Run run, String entity, String sql) throws SQLException {
@@ -315,8 +366,12 @@ public final class PolymarketSync {
         n++;
         if (entity != null) {
           String key = rs.getString(1);
-          run.outbox.record(c, "polymarket", entity, key, "REMOVED",
-              VenueHttp.JSON.createObjectNode().put("id", key).put("reason", "no longer listed"));
+          com.fasterxml.jackson.databind.node.ObjectNode p = VenueHttp.JSON.createObjectNode().put("id", key)
+              .put("reason", "no longer listed");
+          if (entity.equals("token")) {
+            p.put("ticker", key).put("token_id", key).put("condition_id", rs.getString(2));
+          }
+          run.outbox.record(c, "polymarket", entity, key, "REMOVED", p);
         }
       }
     }
@@ -337,12 +392,14 @@ public final class PolymarketSync {
       String neu = String.join(", ", columns.stream().map(c -> "EXCLUDED." + c).toList());
       // the CTE reads the row as it was before this statement, so a closed transition is visible;
       // xmax = 0 only on a freshly inserted tuple; no row returned means nothing changed
-      return "WITH prev AS (SELECT " + (hasClosed ? "closed" : "NULL::boolean") + " AS closed FROM " + name
-          + " WHERE " + key + " = ?) "
+      // tables with a closed flag also have active: together they say whether the row was live
+      return "WITH prev AS (SELECT " + (hasClosed ? "closed, active" : "NULL::boolean AS closed, true AS active")
+          + ", deleted_at IS NOT NULL AS deleted FROM " + name + " WHERE " + key + " = ?) "
           + "INSERT INTO " + name + " AS t (" + key + ", " + cols + ") VALUES (?, " + params + ") "
           + "ON CONFLICT (" + key + ") DO UPDATE SET " + set + ", updated_at = now(), deleted_at = NULL "
           + "WHERE (" + old + ", t.deleted_at IS NULL) IS DISTINCT FROM (" + neu + ", true) "
-          + "RETURNING (xmax = 0) AS inserted, coalesce((SELECT closed FROM prev), false) AS was_closed";
+          + "RETURNING (xmax = 0) AS inserted, coalesce((SELECT closed FROM prev), false) AS was_closed,"
+          + " coalesce((SELECT active FROM prev), true) AS was_active, coalesce((SELECT deleted FROM prev), false) AS was_deleted";
     }
   }
 

@@ -57,10 +57,18 @@ class PolymarketSimSyncIT {
         new PolymarketSync.Options(100, Duration.ZERO, 4, Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(10)));
   }
 
+  /** Market-level change events (the tokens' are in {@link #tokenEvents}). */
   private List<String> changeEvents() throws Exception {
+    return query("SELECT kind || ' ' || ticker FROM change_events WHERE feed = 'polymarket' AND entity <> 'token' ORDER BY id");
+  }
+
+  private List<String> tokenEvents() throws Exception {
+    return query("SELECT kind || ' ' || ticker FROM change_events WHERE feed = 'polymarket' AND entity = 'token' ORDER BY id");
+  }
+
+  private List<String> query(String sql) throws Exception {
     List<String> out = new ArrayList<>();
-    try (Connection c = database.connection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT kind || ' ' || ticker FROM change_events WHERE feed = 'polymarket' ORDER BY id")) {
+    try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -119,6 +127,10 @@ class PolymarketSimSyncIT {
         "CHANGED " + PolymarketUniverse.conditionId(renamed),
         "CLOSED " + PolymarketUniverse.conditionId(closed),
         "ADDED " + PolymarketUniverse.conditionId(added));
+    // what the connector subscribes: the outcome tokens of the closed market close, the added market's appear
+    assertThat(tokenEvents()).containsExactlyInAnyOrder(
+        "CLOSED " + PolymarketUniverse.market(closed).yesToken(), "CLOSED " + PolymarketUniverse.market(closed).noToken(),
+        "ADDED " + PolymarketUniverse.market(added).yesToken(), "ADDED " + PolymarketUniverse.market(added).noToken());
   }
 
   @Test

@@ -88,6 +88,11 @@ class PolymarketSyncIT {
     venue.close();
   }
 
+  /** The asset id (clobTokenId) of outcome {@code outcome} (0 yes, 1 no) of {@link #market}. */
+  static String token(int event, int n, int outcome) {
+    return "1" + "0".repeat(60) + String.format("%06d", event * 1000 + n * 2 + outcome);
+  }
+
   static ObjectNode market(int event, int n) {
     String cond = String.format("0x%064x", event * 100 + n);
     String yes = "1" + "0".repeat(60) + String.format("%06d", event * 1000 + n * 2);
@@ -181,7 +186,8 @@ class PolymarketSyncIT {
   @Test
   void venueChangeUpdatesExactlyThoseRows() throws Exception {
     sync(4, 3).sync(PolymarketSync.Mode.ACTIVE_EVENTS);
-    assertThat(changeEvents("polymarket")).hasSize(7 + 14);
+    // 7 events, 14 markets and their 28 outcome tokens
+    assertThat(changeEvents("polymarket")).hasSize(7 + 14 + 28);
     try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
       s.execute("TRUNCATE change_events");
     }
@@ -199,11 +205,27 @@ class PolymarketSyncIT {
     Map<String, Timestamp> after = updatedAt("polymarket_markets", "condition_id");
     List<String> moved = after.keySet().stream().filter(k -> before.containsKey(k) && !after.get(k).equals(before.get(k))).toList();
     assertThat(moved).containsExactlyInAnyOrder(String.format("0x%064x", 201), String.format("0x%064x", 502));
+    // a rename is nothing to the tokens; a close closes both outcome tokens; a new market adds its tokens
     assertThat(changeEvents("polymarket")).containsExactly(
         "CHANGED market " + String.format("0x%064x", 201),
         "CLOSED market " + String.format("0x%064x", 502),
-        "ADDED market " + String.format("0x%064x", 703));
-    assertThat(report.changeEvents()).isEqualTo(3);
+        "CLOSED token " + token(5, 2, 0),
+        "CLOSED token " + token(5, 2, 1),
+        "ADDED market " + String.format("0x%064x", 703),
+        "ADDED token " + token(7, 3, 0),
+        "ADDED token " + token(7, 3, 1));
+    assertThat(report.changeEvents()).isEqualTo(7);
+
+    // reopened: its tokens are activated
+    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+      s.execute("TRUNCATE change_events");
+    }
+    ((ObjectNode) events.get("e05").path("markets").get(1)).put("closed", false).put("acceptingOrders", true);
+    sync(4, 3).sync(PolymarketSync.Mode.ALL_MARKETS);
+    assertThat(changeEvents("polymarket")).containsExactly(
+        "CHANGED market " + String.format("0x%064x", 502),
+        "ACTIVATED token " + token(5, 2, 0),
+        "ACTIVATED token " + token(5, 2, 1));
   }
 
   @Test
@@ -215,7 +237,8 @@ class PolymarketSyncIT {
 
     assertThat(report.markets()).isEqualTo(new PolymarketSyncReport.Counts(0, 0, 13, 1));
     assertThat(report.tokens()).isEqualTo(new PolymarketSyncReport.Counts(0, 0, 26, 2));
-    assertThat(changeEvents("polymarket")).endsWith("REMOVED market " + String.format("0x%064x", 401));
+    assertThat(changeEvents("polymarket")).endsWith("REMOVED market " + String.format("0x%064x", 401),
+        "REMOVED token " + token(4, 1, 0), "REMOVED token " + token(4, 1, 1));
     try (Connection c = db.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT slug FROM polymarket_markets WHERE deleted_at IS NOT NULL")) {
       assertThat(rs.next()).isTrue();
@@ -226,6 +249,7 @@ class PolymarketSyncIT {
     PolymarketSyncReport back = sync(5, 3).sync(PolymarketSync.Mode.ACTIVE_MARKETS);
     assertThat(back.markets()).isEqualTo(new PolymarketSyncReport.Counts(0, 1, 13, 0));
     assertThat(back.tokens()).isEqualTo(new PolymarketSyncReport.Counts(0, 2, 26, 0));
+    assertThat(changeEvents("polymarket")).endsWith("ADDED token " + token(4, 1, 0), "ADDED token " + token(4, 1, 1));
   }
 
   @Test

@@ -71,9 +71,9 @@ public final class KrakenSim extends SimVenue {
   private final KrakenSimOptions options;
   private final Map<String, Market> markets = new LinkedHashMap<>();
   /** The reference universe: traded pairs first, then reference-only ones. */
-  private final List<KrakenUniverse.Pair> referencePairs;
+  private final List<KrakenUniverse.Pair> referencePairs = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Every name a REST client may use for a pair: key, altname, wsname, v2 symbol. */
-  private final Map<String, KrakenUniverse.Pair> pairsByName = new java.util.HashMap<>();
+  private final Map<String, KrakenUniverse.Pair> pairsByName = new java.util.concurrent.ConcurrentHashMap<>();
   /** Pair statuses other than online, by v2 symbol; guarded by lock. */
   private final Map<String, String> pairStatus = new java.util.HashMap<>();
   private final RestFaults restFaults = new RestFaults();
@@ -123,13 +123,34 @@ public final class KrakenSim extends SimVenue {
       seed(m);
       markets.put(p.symbol(), m);
     }
-    this.referencePairs = KrakenUniverse.pairs(options.referencePairCount());
-    for (KrakenUniverse.Pair p : referencePairs) {
-      pairsByName.put(AssetPairs.key(p), p);
-      pairsByName.put(AssetPairs.altname(p), p);
-      pairsByName.put(AssetPairs.wsname(p), p);
-      pairsByName.put(p.symbol(), p);
+    KrakenUniverse.pairs(options.referencePairCount()).forEach(this::list);
+  }
+
+  private void list(KrakenUniverse.Pair p) {
+    pairsByName.put(AssetPairs.key(p), p);
+    pairsByName.put(AssetPairs.altname(p), p);
+    pairsByName.put(AssetPairs.wsname(p), p);
+    pairsByName.put(p.symbol(), p);
+    referencePairs.add(p);
+  }
+
+  /**
+   * Lists a new pair, as the venue does when it adds one: the next pair of the universe after
+   * every pair listed so far appears in REST {@code AssetPairs} (online) and later {@code
+   * instrument} snapshots, and trades on the WebSocket for whoever subscribes it. Returns its v2
+   * symbol.
+   */
+  public String addPair() {
+    KrakenUniverse.Pair p;
+    synchronized (lock) {
+      p = KrakenUniverse.pair(Math.max(referencePairs.size(), markets.size()));
+      Market m = new Market(p);
+      seed(m);
+      markets.put(p.symbol(), m);
+      list(p);
     }
+    LOG.info("sim kraken: pair {} added", p.symbol());
+    return p.symbol();
   }
 
   @Override
@@ -148,7 +169,9 @@ public final class KrakenSim extends SimVenue {
 
   /** The symbols this simulator lists, in universe order. */
   public List<String> symbols() {
-    return List.copyOf(markets.keySet());
+    synchronized (lock) {
+      return List.copyOf(markets.keySet());
+    }
   }
 
   @Override
@@ -186,7 +209,7 @@ public final class KrakenSim extends SimVenue {
 
   /** Every pair the reference data lists (REST and instrument channel), in universe order. */
   public List<KrakenUniverse.Pair> referencePairs() {
-    return referencePairs;
+    return List.copyOf(referencePairs);
   }
 
   /**

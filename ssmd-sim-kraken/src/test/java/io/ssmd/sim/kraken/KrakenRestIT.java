@@ -64,6 +64,25 @@ class KrakenRestIT {
   }
 
   @Test
+  void anAddedPairIsListedOnlineAfterTheUniverse() throws Exception {
+    start(KrakenSimOptions.defaults().withMarkets(4).withMessagesPerSecond(0));
+    assertThat(pairs("").path("result").size()).isEqualTo(4);
+
+    String added = sim.addPair();
+
+    assertThat(added).isEqualTo("ADA/USD");
+    assertThat(sim.symbols()).endsWith(added);
+    JsonNode result = pairs("").path("result");
+    assertThat(result.size()).isEqualTo(5);
+    JsonNode listed = pairs("?pair=" + added).path("result");
+    assertThat(listed.size()).isEqualTo(1);
+    assertThat(listed.elements().next().path("wsname").asText()).isEqualTo(AssetPairs.wsname(KrakenUniverse.pair(4)));
+    assertThat(listed.elements().next().path("status").asText()).isEqualTo("online");
+    // the next one comes after it
+    assertThat(sim.addPair()).isEqualTo(KrakenUniverse.pair(5).symbol());
+  }
+
+  @Test
   void listsTheUniverseWithV1NamesAndTheInstrumentPrecisions() throws Exception {
     start(KrakenSimOptions.defaults().withMessagesPerSecond(0));
     JsonNode body = pairs("");
