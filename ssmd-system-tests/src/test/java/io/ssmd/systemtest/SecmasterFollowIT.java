@@ -18,6 +18,7 @@ import io.ssmd.secmaster.KalshiSync;
 import io.ssmd.secmaster.KalshiSyncOptions;
 import io.ssmd.secmaster.SyncReport;
 import io.ssmd.secmaster.kraken.KrakenSync;
+import io.ssmd.secmaster.polymarket.PolymarketSync;
 import io.ssmd.sim.Journal;
 import io.ssmd.sim.SimServer;
 import io.ssmd.sim.kalshi.KalshiAuth;
@@ -25,6 +26,9 @@ import io.ssmd.sim.kalshi.KalshiSim;
 import io.ssmd.sim.kalshi.KalshiSimOptions;
 import io.ssmd.sim.kraken.KrakenSim;
 import io.ssmd.sim.kraken.KrakenSimOptions;
+import io.ssmd.sim.polymarket.PolymarketSim;
+import io.ssmd.sim.polymarket.PolymarketSimOptions;
+import io.ssmd.sim.polymarket.PolymarketUniverse;
 import io.ssmd.testkit.NatsServerProcess;
 import io.ssmd.transport.Delivered;
 import io.ssmd.transport.PublishListener;
@@ -38,6 +42,8 @@ import io.ssmd.venue.kalshi.KalshiVenue;
 import io.ssmd.venue.kalshi.KalshiVenueOptions;
 import io.ssmd.venue.kraken.KrakenVenue;
 import io.ssmd.venue.kraken.KrakenVenueOptions;
+import io.ssmd.venue.polymarket.PolymarketVenue;
+import io.ssmd.venue.polymarket.PolymarketVenueOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -253,6 +259,151 @@ class SecmasterFollowIT {
     assertThat(connector.markets()).containsExactlyInAnyOrderElementsOf(others);
     assertThat(connector.status().reconnects()).isZero();
     assertThat(Metrics.counter(registry, ConnectorMetrics.SUBSCRIPTION_CHANGES, "feed", "kraken", "action", "remove")).isEqualTo(1.0);
+  }
+
+  @Test
+  void runningKrakenConnectorSubscribesThePairTheVenueAddsAndItsDataArrive() throws Exception {
+    startNatsAndDatabase("kraken");
+    KrakenSim sim = new KrakenSim(KrakenSimOptions.defaults().withMarkets(4).withMessagesPerSecond(120), new Journal(200_000), scheduler);
+    server = new SimServer(sim, "127.0.0.1", 0, 4 << 20).start();
+    krakenSync();
+
+    List<String> symbols = sim.symbols();
+    ConnectorMetrics metrics = ConnectorMetrics.create(registry, "kraken");
+    connector = new Connector(ConnectorOptions.builder(ENV, server.wsUri()).maxMarketsPerConnection(10).build(),
+        new KrakenVenue(new KrakenVenueOptions(KrakenVenueOptions.DEFAULT_CHANNELS, 10, 100, Duration.ofSeconds(5), 50,
+            Duration.ofMillis(200), false)),
+        feedTransport(metrics, "kraken", this::recordKraken), metrics);
+    connector.start(symbols);
+    follow();
+    await("book data of every pair", Duration.ofSeconds(30),
+        () -> symbols.stream().allMatch(s -> frames.stream().anyMatch(f -> f.ticker().equals(s) && f.type().equals("update"))));
+    long beforeChange = lastSeq();
+
+    String added = sim.addPair();
+    long t0 = System.nanoTime();
+    krakenSync();
+    await("the added pair's book data in the feed stream", Duration.ofSeconds(20),
+        () -> frames.stream().anyMatch(f -> f.ticker().equals(added) && f.seq() > beforeChange && f.type().equals("update")));
+    LOG.info("kraken: added pair's first book update {} ms after the sync started", (System.nanoTime() - t0) / 1_000_000);
+    List<String> all = new java.util.ArrayList<>(symbols);
+    all.add(added);
+    assertThat(connector.markets()).containsExactlyInAnyOrderElementsOf(all);
+    // the others were not resubscribed (that would have sent them a fresh book snapshot) and keep flowing
+    long afterAdd = lastSeq();
+    await("more data of the other pairs", Duration.ofSeconds(20),
+        () -> frames.stream().filter(f -> f.seq() > afterAdd).map(Frame::ticker).collect(java.util.stream.Collectors.toSet())
+            .containsAll(symbols));
+    assertThat(frames).filteredOn(f -> f.seq() > beforeChange && symbols.contains(f.ticker()) && f.type().equals("snapshot")).isEmpty();
+    assertThat(frames).filteredOn(f -> f.ticker().equals(added) && f.type().equals("snapshot")).isNotEmpty();
+    assertThat(connector.status().reconnects()).isZero();
+    assertThat(Metrics.counter(registry, ConnectorMetrics.SUBSCRIPTION_CHANGES, "feed", "kraken", "action", "add")).isEqualTo(1.0);
+    assertThat(Metrics.counter(registry, ConnectorMetrics.SUBSCRIPTION_CHANGES, "feed", "kraken", "action", "remove")).isZero();
+  }
+
+  @Test
+  void runningPolymarketConnectorSubscribesTheTokensOfAnOpenedMarketAndDropsThoseOfAClosedOne() throws Exception {
+    startNatsAndDatabase("polymarket");
+    PolymarketSim sim = new PolymarketSim(PolymarketSimOptions.defaults().withMarkets(6).withMessagesPerSecond(150),
+        new Journal(200_000), scheduler);
+    server = new SimServer(sim, "127.0.0.1", 0, 4 << 20).start();
+    polymarketSync();
+
+    List<PolymarketUniverse.Market> subscribed = PolymarketUniverse.markets(4);
+    PolymarketUniverse.Market closed = subscribed.get(0);
+    List<PolymarketUniverse.Market> untouched = subscribed.subList(1, 4);
+    List<String> assets = subscribed.stream().flatMap(m -> m.tokens().stream()).toList();
+    ConnectorMetrics metrics = ConnectorMetrics.create(registry, "polymarket");
+    connector = new Connector(ConnectorOptions.builder(ENV, server.wsUri()).maxMarketsPerConnection(20).build(),
+        new PolymarketVenue(PolymarketVenueOptions.defaults().withPingInterval(Duration.ofSeconds(1))),
+        feedTransport(metrics, "polymarket", this::recordPolymarket), metrics);
+    connector.start(assets);
+    follow();
+    await("data of every subscribed market", Duration.ofSeconds(30),
+        () -> subscribed.stream().allMatch(m -> frames.stream().anyMatch(f -> f.ticker().equals(m.conditionId()))));
+    long beforeChange = lastSeq();
+
+    int openedIndex = sim.addMarket();
+    PolymarketUniverse.Market opened = PolymarketUniverse.market(openedIndex);
+    sim.closeMarket(closed.index());
+    long t0 = System.nanoTime();
+    polymarketSync();
+    await("the opened market's data in the feed stream", Duration.ofSeconds(20),
+        () -> frames.stream().anyMatch(f -> f.ticker().equals(opened.conditionId()) && f.seq() > beforeChange));
+    long pickedUpMs = (System.nanoTime() - t0) / 1_000_000;
+    await("the closed market's tokens dropped", Duration.ofSeconds(20),
+        () -> closed.tokens().stream().noneMatch(connector.markets()::contains));
+    LOG.info("polymarket: opened market's first frame {} ms, closed market's tokens dropped {} ms after the sync started",
+        pickedUpMs, (System.nanoTime() - t0) / 1_000_000);
+
+    List<String> expected = new java.util.ArrayList<>();
+    untouched.forEach(m -> expected.addAll(m.tokens()));
+    expected.addAll(opened.tokens());
+    assertThat(connector.markets()).containsExactlyInAnyOrderElementsOf(expected);
+    Thread.sleep(1_000);
+    long afterChange = lastSeq();
+    await("more data of the other markets and the opened one", Duration.ofSeconds(20),
+        () -> frames.stream().filter(f -> f.seq() > afterChange).map(Frame::ticker).collect(java.util.stream.Collectors.toSet())
+            .containsAll(expected.stream().map(a -> conditionOf(a, subscribed, opened)).toList()));
+    assertThat(frames).filteredOn(f -> f.seq() > afterChange && f.ticker().equals(closed.conditionId())).isEmpty();
+    assertThat(connector.status().reconnects()).isZero();
+    assertThat(connector.status().connections()).hasSize(1);
+    // one change per token: the two of the opened market added, the two of the closed one removed, nothing else
+    assertThat(Metrics.counter(registry, ConnectorMetrics.SUBSCRIPTION_CHANGES, "feed", "polymarket", "action", "add")).isEqualTo(2.0);
+    assertThat(Metrics.counter(registry, ConnectorMetrics.SUBSCRIPTION_CHANGES, "feed", "polymarket", "action", "remove")).isEqualTo(2.0);
+    assertThat(Metrics.counter(registry, ConnectorMetrics.CHANGE_EVENTS, "feed", "polymarket", "outcome", "out_of_scope")).isPositive();
+    assertThat(Metrics.counter(registry, ConnectorMetrics.CHANGE_EVENTS, "feed", "polymarket", "outcome", "malformed")).isZero();
+  }
+
+  private static String conditionOf(String asset, List<PolymarketUniverse.Market> markets, PolymarketUniverse.Market opened) {
+    return java.util.stream.Stream.concat(markets.stream(), java.util.stream.Stream.of(opened))
+        .filter(m -> m.tokens().contains(asset)).findFirst().orElseThrow().conditionId();
+  }
+
+  /** nats-server with the feed's stream and {@code {PREFIX}_SECMASTER}, embedded PostgreSQL, the sync's transport. */
+  private void startNatsAndDatabase(String feed) {
+    nats = NatsServerProcess.start();
+    try (StreamAdmin admin = StreamAdmin.connect(nats.url())) {
+      for (StreamSpec spec : List.of(StreamSpec.forFeed(ENV, feed, Duration.ofHours(1), 1, Duration.ofMinutes(2), -1),
+          StreamSpec.forSecmaster(ENV, Duration.ofHours(1), 1, Duration.ofMinutes(2), -1))) {
+        ApplyResult applied = admin.apply(spec, false);
+        assertThat(applied.ok()).as(applied.summary()).isTrue();
+      }
+    }
+    postgres = EmbeddedDatabase.start();
+    db = Database.embedded(postgres);
+    changes = NatsTransport.connect(NatsTransportOptions.secmaster(nats.url(), ENV), PublishListener.NONE);
+  }
+
+  private Transport feedTransport(ConnectorMetrics metrics, String feed, java.util.function.Consumer<Delivered> recorder) {
+    feedTransport = NatsTransport.connect(NatsTransportOptions.defaults(nats.url(), StreamSpec.forFeed(ENV, feed, Duration.ofHours(1), 1,
+        Duration.ofMinutes(2), -1).name(), List.of(ENV + "." + feed + ".json.>")), metrics.publishListener());
+    feedSubscription = feedTransport.subscribe(ENV + "." + feed + ".json.>", Transport.FIRST, recorder);
+    return feedTransport;
+  }
+
+  private void follow() {
+    reader = NatsTransport.connect(NatsTransportOptions.secmaster(nats.url(), ENV).withConnectionName("follow-reader"),
+        PublishListener.NONE);
+    follower = ChangeFollower.start(connector, reader, ENV, List.of());
+  }
+
+  /** A full Gamma sync (closed markets included), then the outbox published and acknowledged. */
+  private void polymarketSync() throws Exception {
+    new PolymarketSync(db.dataSource(), server.httpUri(),
+        new PolymarketSync.Options(100, Duration.ZERO, 4, Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(10)))
+        .sync(PolymarketSync.Mode.ALL_MARKETS);
+    new ChangeOutbox(db).publish(changes, ENV, "polymarket");
+    assertThat(new ChangeOutbox(db).unpublished("polymarket")).isZero();
+  }
+
+  /** Polymarket subjects name the market (condition id); the ticker kept is that. */
+  private void recordPolymarket(Delivered d) {
+    String[] tokens = d.subject().split("\\.");
+    if (tokens.length < 5 || !DATA_TYPES.contains(tokens[3])) {
+      return;
+    }
+    frames.add(new Frame(d.seq(), tokens[3], tokens[4], tokens[3], -1));
   }
 
   private void krakenSync() throws Exception {
