@@ -10,11 +10,12 @@ import java.util.Objects;
  *
  * @param id outbox id (ascending in commit order)
  * @param feed e.g. {@code kalshi}
- * @param entity {@code market}
- * @param ticker the market's ticker
+ * @param entity what changed: {@code market} (Kalshi, Polymarket condition), {@code event}
+ *     (Polymarket), {@code pair} (Kraken), {@code token} (a Polymarket outcome token)
+ * @param ticker its key: the market's ticker, the pair's v2 symbol, the token's asset id
  * @param kind what happened
  * @param fields tracked columns that changed (for {@link Kind#CHANGED}; all kinds list them when known)
- * @param state derived state after the change (unopened|open|paused|closed|settled)
+ * @param state derived state after the change (unopened|open|paused|closed|settled; open|closed for tokens)
  * @param eventTicker the market's event
  * @param at when the change was recorded
  */
