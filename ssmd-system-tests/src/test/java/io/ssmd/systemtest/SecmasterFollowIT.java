@@ -346,6 +346,19 @@ class SecmasterFollowIT {
         () -> frames.stream().filter(f -> f.seq() > afterChange).map(Frame::ticker).collect(java.util.stream.Collectors.toSet())
             .containsAll(expected.stream().map(a -> conditionOf(a, subscribed, opened)).toList()));
     assertThat(frames).filteredOn(f -> f.seq() > afterChange && f.ticker().equals(closed.conditionId())).isEmpty();
+    // at the venue: the other tokens were subscribed once and never unsubscribed (no resubscribe),
+    // the closed market's tokens unsubscribed once, the opened market's subscribed once
+    for (PolymarketUniverse.Market m : untouched) {
+      for (String asset : m.tokens()) {
+        assertThat(sim.subscriptionOps(asset)).as("venue subscriptions of %s", asset).isEqualTo(new PolymarketSim.SubscriptionOps(1, 0));
+      }
+    }
+    for (String asset : closed.tokens()) {
+      assertThat(sim.subscriptionOps(asset)).as("venue subscriptions of %s", asset).isEqualTo(new PolymarketSim.SubscriptionOps(1, 1));
+    }
+    for (String asset : opened.tokens()) {
+      assertThat(sim.subscriptionOps(asset)).as("venue subscriptions of %s", asset).isEqualTo(new PolymarketSim.SubscriptionOps(1, 0));
+    }
     assertThat(connector.status().reconnects()).isZero();
     assertThat(connector.status().connections()).hasSize(1);
     // one change per token: the two of the opened market added, the two of the closed one removed, nothing else

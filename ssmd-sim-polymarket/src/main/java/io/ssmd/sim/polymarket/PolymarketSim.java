@@ -106,6 +106,8 @@ public final class PolymarketSim extends SimVenue {
   private final RestFaults restFaults = new RestFaults();
   private final AtomicLong restRequests = new AtomicLong();
   private final Map<String, Token> tokens = new HashMap<>();
+  /** Per asset id, subscriptions and unsubscriptions that took effect on some connection; guarded by lock. */
+  private final Map<String, int[]> subscriptionOps = new HashMap<>();
   private final Random random;
   private final Object lock = new Object();
   private final Map<Fault.Kind, Long> faultsInjected = new EnumMap<>(Fault.Kind.class);
@@ -206,7 +208,11 @@ public final class PolymarketSim extends SimVenue {
         }
         switch (op.toLowerCase(Locale.ROOT)) {
           case "subscribe" -> subscribe(c, ids, true);
-          case "unsubscribe" -> ids.forEach(c.assets::remove);
+          case "unsubscribe" -> ids.forEach(id -> {
+            if (c.assets.remove(id)) {
+              subscriptionOps.computeIfAbsent(id, k -> new int[2])[1]++;
+            }
+          });
           default -> c.sendControl(INVALID_OPERATION);
         }
       } else if ("market".equalsIgnoreCase(n.path("type").asText())) {
@@ -233,6 +239,7 @@ public final class PolymarketSim extends SimVenue {
       if (tk == null || !c.assets.add(id)) {
         continue; // unknown token ids yield no data, as on the venue
       }
+      subscriptionOps.computeIfAbsent(id, k -> new int[2])[0]++;
       if (dump) {
         books.add(bookElement(tk.state(), tk.yes(), ts));
       }
@@ -544,6 +551,21 @@ public final class PolymarketSim extends SimVenue {
   public void renameMarket(int index, String question) {
     gamma.rename(index, question, System.currentTimeMillis());
   }
+
+  /**
+   * How often asset {@code assetId} was subscribed and unsubscribed on any connection since start
+   * (only operations that changed a connection's set count): a client that changes its
+   * subscriptions incrementally leaves the other assets at one subscription and no unsubscription.
+   */
+  public SubscriptionOps subscriptionOps(String assetId) {
+    synchronized (lock) {
+      int[] ops = subscriptionOps.get(assetId);
+      return ops == null ? new SubscriptionOps(0, 0) : new SubscriptionOps(ops[0], ops[1]);
+    }
+  }
+
+  /** Subscriptions and unsubscriptions of one asset id ({@link #subscriptionOps}). */
+  public record SubscriptionOps(int subscribes, int unsubscribes) {}
 
   /** Markets in the reference universe now (grows with {@link #addMarket}). */
   public int referenceMarkets() {

@@ -166,6 +166,9 @@ class PolymarketSimIT {
       c.send(op("subscribe", List.of(M1.noToken())));
       JsonNode fresh = JSON.readTree(c.nextContaining("\"book\"", 5000));
       assertThat(fresh.get(0).path("asset_id").asText()).isEqualTo(M1.noToken());
+      // the initial subscription, then the cycle; the Yes token was never touched again
+      assertThat(sim.subscriptionOps(M1.noToken())).isEqualTo(new PolymarketSim.SubscriptionOps(2, 1));
+      assertThat(sim.subscriptionOps(M1.yesToken())).isEqualTo(new PolymarketSim.SubscriptionOps(1, 0));
       assertThat(sim.status().get("faultsInjected")).isEqualTo(Map.of("bbo_mismatch", 1L));
     }
   }
