@@ -15,18 +15,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logging set-up: JSON lines (one object per line) on stdout for every long-running component;
- * {@code ssmd up} sends them to a file instead so its live status owns the terminal.
+ * {@code ssmd up} sends them to a file instead so its live status owns the terminal; one-shot
+ * commands ({@code cli}) log to stderr so their stdout ({@code --json}, tables, CSV) stays clean.
  */
 final class Logging {
   private Logging() {}
 
   private static volatile String component = "cli";
 
-  /** JSON lines on stdout; {@code component} names the process in every line. */
+  /** JSON lines on stdout (stderr for one-shot commands); {@code component} names the process in every line. */
   static void configureDefault(boolean verbose, String component) {
     Logging.component = component;
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setTarget("System.out");
+    console.setTarget(component.equals("cli") ? "System.err" : "System.out");
     install(console, verbose);
   }
 

@@ -57,6 +57,22 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--rotation", defaultValue = "15m", description = "Archive file rotation: 15m (default), 1h or 1d.")
   String rotation;
 
+  @Option(names = "--gateway-port", defaultValue = "9000", description = "Port of the gateway's WebSocket /v1/ws and REST /v1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int gatewayPort;
+
+  @Option(names = "--sim-ports", split = ",", defaultValue = "9101,9102,9103",
+      description = "Ports of the Kalshi, Kraken and Polymarket simulators (default: ${DEFAULT-VALUE}, as in the *-local environments; 0 = any free port).")
+  List<Integer> simPorts;
+
+  @Option(names = "--exchanges-dir", defaultValue = "exchanges", description = "Shipped environments, feeds, schedules and signals (default: ${DEFAULT-VALUE}).")
+  Path exchangesDir;
+
+  @Option(names = "--temporal-port", defaultValue = "7233", description = "Port of the embedded Temporal server, for `ssmd day` and `ssmd schedule` from another shell (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int temporalPort;
+
+  @Option(names = "--no-worker", description = "Do not start the operations worker (embedded Temporal server, schedules).")
+  boolean noWorker;
+
   @Option(names = "--status-interval", defaultValue = "1s", description = "How often the status is printed (default: ${DEFAULT-VALUE}).")
   String statusInterval;
 
@@ -67,12 +83,15 @@ final class UpCommand implements Callable<Integer> {
     if (markets < 1 || rate <= 0) {
       throw new UsageException("--markets must be >= 1 and --rate > 0");
     }
+    if (simPorts.size() != 3) {
+      throw new UsageException("--sim-ports takes three ports (kalshi,kraken,polymarket), got " + simPorts);
+    }
     Path log = dataDir.resolve("logs").resolve("ssmd.log");
     Logging.toFile(log, false);
     PrintStream out = System.out;
 
     SimulatedVenues sims = SimulatedVenues.start(
-        new SimulatedVenues.Options("127.0.0.1", 0, 0, 0, markets, rate, dataDir.resolve("sim").resolve("kalshi")));
+        new SimulatedVenues.Options("127.0.0.1", simPorts.get(0), simPorts.get(1), simPorts.get(2), markets, rate, dataDir.resolve("sim").resolve("kalshi")));
     CaptureRuntime runtime;
     try {
       List<Capture> captures = new ArrayList<>();
@@ -81,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
             feed.equals("kalshi")
                 ? new Capture.Credentials(sims.kalshiKey().keyId(), KalshiAuth.pkcs8Pem(sims.kalshiKey().privateKey()))
                 : null,
-            ShardConfig.DEFAULTS));
+            ShardConfig.DEFAULTS).withFollow(feed.equals("polymarket") ? Capture.Follow.OFF : Capture.Follow.ALL));
       }
       runtime = new CaptureRuntime(captures, (c, listener) -> MemoryTransport.start(listener), healthPort);
     } catch (RuntimeException e) {
@@ -108,8 +127,20 @@ final class UpCommand implements Callable<Integer> {
       archivers.add(a);
     }
     runtime.start();
+    UpServices services;
+    try {
+      services = UpServices.start(new UpServices.Options(dataDir, exchangesDir, gatewayPort, temporalPort, !noWorker), sims, runtime,
+          runtime.registry());
+    } catch (RuntimeException e) {
+      runtime.close();
+      archivers.forEach(TransportArchiver::close);
+      sims.close();
+      done.countDown();
+      throw e;
+    }
     out.printf("ssmd up: %d simulated venues, memory transport, archive %s/<feed>/<date>/, /health /ready /metrics on"
         + " http://127.0.0.1:%d, logs %s%n", FEEDS.size(), dataDir, runtime.healthPort(), log);
+    services.describe(out);
     StatusPrinter printer = new StatusPrinter(out, System.console() != null);
     long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
     try {
@@ -118,6 +149,7 @@ final class UpCommand implements Callable<Integer> {
       }
     } finally {
       printer.finish(runtime.status());
+      services.close();
       runtime.close();
       archivers.forEach(TransportArchiver::close);
       out.println("archived: " + String.join(", ", archivers.stream().map(a -> a.feed() + " " + a.written()).toList())

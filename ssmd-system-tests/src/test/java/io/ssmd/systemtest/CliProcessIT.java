@@ -19,6 +19,7 @@ class CliProcessIT {
   @Test
   void upShowsLiveDataFromAllThreeVenuesAndStopsCleanly() throws Exception {
     Ssmd.Result r = Ssmd.run(dir, null, "up", "--duration", "8s", "--health-port", "0", "--status-interval", "1s",
+        "--sim-ports", "0,0,0", "--gateway-port", "0", "--temporal-port", "0", "--exchanges-dir", Ssmd.REPO.resolve("exchanges").toString(),
         "--data-dir", dir.resolve("data").toString(), "--feeds-dir", Ssmd.REPO.resolve("exchanges/feeds").toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("ssmd up: 3 simulated venues").contains("ssmd up: stopped");

@@ -173,6 +173,9 @@ public final class WorkerRuntime implements AutoCloseable {
     worker.registerWorkflowImplementationFactory(DayStartWorkflow.class, () -> new DayWorkflows.DayStart(profiles), FAIL_ON_BAD_INPUT);
     worker.registerWorkflowImplementationFactory(DayEndWorkflow.class, () -> new DayWorkflows.DayEnd(profiles), FAIL_ON_BAD_INPUT);
     worker.registerWorkflowImplementationFactory(DataQualityWorkflow.class, () -> new DayWorkflows.DataQuality(profiles), FAIL_ON_BAD_INPUT);
+    // schedules on a server without the Schedules API (the embedded one) run as these workflows;
+    // registered on every worker so a seeded runner always finds one, whichever server it is
+    worker.registerWorkflowImplementationTypes(io.ssmd.worker.schedule.ScheduleRunnerWorkflowImpl.class);
     Environments environments = new Environments(settings.configDir());
     worker.registerActivitiesImplementations(
         new SyncActivitiesImpl(environments, databases, metrics, kalshiPages),

@@ -40,4 +40,11 @@ public interface DayActivities {
   /** Grades the day's feed and stores the report. */
   @ActivityMethod(name = "CheckQuality")
   QualityReport checkQuality(DayContext day);
+
+  /**
+   * Records that a day workflow ({@code DayStart} or {@code DayEnd}) of the environment finished,
+   * for the {@code ssmd_worker_day_status_age_seconds} gauge (alert DayStatusStale).
+   */
+  @ActivityMethod(name = "RecordDay")
+  void recordDay(DayContext day, String workflow, boolean ok);
 }

@@ -241,6 +241,11 @@ public final class DayActivitiesImpl implements DayActivities {
   }
 
   @Override
+  public void recordDay(DayContext day, String workflow, boolean ok) {
+    metrics.dayFinished(day.env(), workflow, ok);
+  }
+
+  @Override
   public QualityReport checkQuality(DayContext day) {
     ResolvedEnvironment r = environments.load(day.env());
     LocalDate date = LocalDate.parse(day.date());

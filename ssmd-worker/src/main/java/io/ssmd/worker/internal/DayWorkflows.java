@@ -60,6 +60,7 @@ public final class DayWorkflows {
       DayResult result = new DayResult(day.env(), day.date(), ok(steps), steps, null);
       steps.add(step("notify", () -> Notifications.send(notify, Notifications.dayStart(result))));
       LOG.info("day start of {} {}: {}", day.env(), day.date(), result.ok() ? "ok" : "failed steps");
+      medium.recordDay(day, "DayStart", ok(steps));
       return new DayResult(day.env(), day.date(), ok(steps), steps, null);
     }
 
@@ -128,6 +129,7 @@ public final class DayWorkflows {
       DayResult result = new DayResult(day.env(), day.date(), ok(steps), steps, quality[0]);
       steps.add(step("notify", () -> Notifications.send(notify, Notifications.dayEnd(result))));
       LOG.info("day end of {} {}: {}", day.env(), day.date(), result.ok() ? "ok" : "failed steps");
+      archive.recordDay(day, "DayEnd", ok(steps));
       return new DayResult(day.env(), day.date(), ok(steps), steps, quality[0]);
     }
   }
