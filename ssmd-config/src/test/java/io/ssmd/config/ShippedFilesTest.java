@@ -31,10 +31,11 @@ class ShippedFilesTest {
   }
 
   @Test
-  void shipsTheThreeVenuesInProdAndSim() throws IOException {
+  void shipsTheThreeVenuesInProdSimAndLocal() throws IOException {
     assertThat(feeds().map(f -> f.getFileName().toString())).containsExactly("kalshi.yaml", "kraken.yaml", "polymarket.yaml");
     assertThat(environments().map(f -> f.getFileName().toString())).containsExactly(
-        "kalshi-prod.yaml", "kalshi-sim.yaml", "kraken-prod.yaml", "kraken-sim.yaml", "polymarket-prod.yaml", "polymarket-sim.yaml");
+        "kalshi-local.yaml", "kalshi-prod.yaml", "kalshi-sim.yaml", "kraken-local.yaml", "kraken-prod.yaml", "kraken-sim.yaml",
+        "polymarket-local.yaml", "polymarket-prod.yaml", "polymarket-sim.yaml");
   }
 
   @ParameterizedTest
@@ -50,7 +51,9 @@ class ShippedFilesTest {
   void environmentLoadsWithItsFeed(Path file) {
     ResolvedEnvironment env = ConfigLoader.loadEnvironment(file);
     assertThat(file.getFileName().toString()).isEqualTo(env.name() + ".yaml");
-    assertThat(env.environment().transport().type()).isEqualTo(TransportType.NATS);
+    // *-local are the environments of `ssmd up` (its in-process transport); the others capture into JetStream
+    assertThat(env.environment().transport().type())
+        .isEqualTo(env.name().endsWith("-local") ? TransportType.MEMORY : TransportType.NATS);
     assertThat(env.environment().subscriptions().markets()).isNotEmpty();
   }
 
