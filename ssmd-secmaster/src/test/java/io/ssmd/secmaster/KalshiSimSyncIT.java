@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /** Kalshi sync against the simulator's Trade API v2 REST ({@code ssmd sim}) and an embedded PostgreSQL. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -175,8 +174,8 @@ class KalshiSimSyncIT {
     assertThat(sm.show("kalshi", later).orElseThrow().state()).isEqualTo("open");
   }
 
+  /** In the normal suite (the "a sim universe of 50k markets syncs completely"): ~10-20 s on 2 cores. */
   @Test
-  @EnabledIfSystemProperty(named = "ssmd.secmaster.big", matches = "true")
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void syncsTheSimulatorsFiftyThousandMarkets() throws Exception {
     startSim(50_000);
