@@ -100,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
             feed.equals("kalshi")
                 ? new Capture.Credentials(sims.kalshiKey().keyId(), KalshiAuth.pkcs8Pem(sims.kalshiKey().privateKey()))
                 : null,
-            ShardConfig.DEFAULTS).withFollow(feed.equals("polymarket") ? Capture.Follow.OFF : Capture.Follow.ALL));
+            ShardConfig.DEFAULTS).withFollow(Capture.Follow.ALL));
       }
       runtime = new CaptureRuntime(captures, (c, listener) -> MemoryTransport.start(listener), healthPort);
     } catch (RuntimeException e) {

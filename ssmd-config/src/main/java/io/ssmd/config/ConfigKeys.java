@@ -171,7 +171,7 @@ public final class ConfigKeys {
       "Follow the security master's change events (`{prefix}.secmaster.changes.{feed}`) while running: a market that opens (or is added open) is subscribed, one that closes, settles or is removed is unsubscribed; other changes (renames) do nothing. The initial set is still `markets`. With `nats` the stream `{PREFIX}_SECMASTER` must exist (`ssmd env apply`).");
   public static final ConfigKey<List<String>> SUBSCRIPTION_FOLLOW_PREFIXES = defaulted(ENVIRONMENT, "subscriptions.follow_prefixes",
       "list of strings", List.of(), "[]",
-      "Scope of `follow_secmaster`: a change applies when the market's ticker or its event ticker starts with one of these (e.g. a Kalshi series `KXBTC`); empty means every market of the feed.");
+      "Scope of `follow_secmaster`: a change applies when the market's ticker or its event ticker starts with one of these (e.g. a Kalshi series `KXBTC`; for Polymarket the market slug or condition id, asset ids being opaque); empty means every market of the feed.");
   public static final ConfigKey<ArchiverConfig> ARCHIVER = block(ENVIRONMENT, "archiver",
       "The archiver (`ssmd run archiver`): its durable consumer and its files.");
   public static final ConfigKey<String> ARCHIVER_CONSUMER = computed(ENVIRONMENT, "archiver.consumer",
