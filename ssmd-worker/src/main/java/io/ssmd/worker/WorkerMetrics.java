@@ -28,7 +28,7 @@ public final class WorkerMetrics {
    */
   public static final String DAY_STATUS_AGE = "ssmd_worker_day_status_age_seconds";
   /** Day workflows finished, by workflow ({@code DayStart}, {@code DayEnd}) and outcome ({@code ok}, {@code failed}). */
-  public static final String DAYS = "ssmd_worker_days_total";
+  public static final String DAY_WORKFLOWS = "ssmd_worker_day_workflows_total";
   /** 1 while the worker is connected to Temporal and polling its task queue. */
   public static final String POLLING = "ssmd_worker_polling";
 
@@ -58,7 +58,7 @@ public final class WorkerMetrics {
   /** With the clock the day-status age is measured by (tests). */
   public WorkerMetrics(PrometheusRegistry registry, java.time.Clock clock) {
     this.clock = clock;
-    days = Counter.builder().name(DAYS).help("Day workflows finished, by workflow and outcome")
+    days = Counter.builder().name(DAY_WORKFLOWS).help("Day workflows finished, by workflow and outcome")
         .labelNames(LABEL_WORKFLOW, LABEL_OUTCOME).register(registry);
     for (String w : List.of("DayStart", "DayEnd")) {
       days.labelValues(w, "ok");

@@ -37,18 +37,18 @@ class WorkerMetricsTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     WorkerMetrics m = new WorkerMetrics(registry, clock);
     assertThat(scrape(registry)).doesNotContain("ssmd_worker_day_status_age_seconds{")
-        .contains("ssmd_worker_days_total{outcome=\"failed\",workflow=\"DayEnd\"} 0.0");
+        .contains("ssmd_worker_day_workflows_total{outcome=\"failed\",workflow=\"DayEnd\"} 0.0");
     assertThat(m.dayStatusAge("kalshi-prod")).isEqualTo(-1);
 
     m.dayFinished("kalshi-prod", "DayStart", true);
     now.set(now.get().plus(Duration.ofHours(26)));
     assertThat(m.dayStatusAge("kalshi-prod")).isEqualTo(26 * 3600.0);
     assertThat(scrape(registry)).contains("ssmd_worker_day_status_age_seconds{env=\"kalshi-prod\"} 93600.0")
-        .contains("ssmd_worker_days_total{outcome=\"ok\",workflow=\"DayStart\"} 1.0");
+        .contains("ssmd_worker_day_workflows_total{outcome=\"ok\",workflow=\"DayStart\"} 1.0");
 
     m.dayFinished("kalshi-prod", "DayEnd", false);
     assertThat(m.dayStatusAge("kalshi-prod")).isZero();
-    assertThat(scrape(registry)).contains("ssmd_worker_days_total{outcome=\"failed\",workflow=\"DayEnd\"} 1.0");
+    assertThat(scrape(registry)).contains("ssmd_worker_day_workflows_total{outcome=\"failed\",workflow=\"DayEnd\"} 1.0");
   }
 
   private static String scrape(PrometheusRegistry registry) throws Exception {
