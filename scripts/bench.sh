@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark harnesses (docs/benchmarks.md). Usage: scripts/bench.sh capture|archive|secmaster [--quick] ...
+# Benchmark harnesses (docs/benchmarks.md). Usage: scripts/bench.sh capture|archive|secmaster|gateway [--quick] ...
 # Builds what it needs (offline Maven), finds a JDK >= 21, runs on 127.0.0.1 only and stops by itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/find-jdk.sh"
 
 usage() {
-  echo "usage: scripts/bench.sh capture|archive|secmaster [options]   (scripts/bench.sh <benchmark> --help lists them)" >&2
+  echo "usage: scripts/bench.sh capture|archive|secmaster|gateway [options]   (scripts/bench.sh <benchmark> --help lists them)" >&2
 }
 
 [ $# -ge 1 ] || { usage; exit 2; }
