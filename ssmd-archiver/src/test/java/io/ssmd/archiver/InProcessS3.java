@@ -24,17 +24,18 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * loopback port, with AWS v2/v4 authentication (as ssmd-storage's {@code S3ObjectStoreIT} runs it).
  * It counts the writes that reach each key, and can be {@linkplain #stop() stopped} and
  * {@linkplain #start() started} again on the same port with its objects kept, to play an S3 outage.
+ * Shared with other modules' tests through this module's test-jar (the worker's DayEnd test).
  */
-final class InProcessS3 implements AutoCloseable {
-  static final String ACCESS_KEY = "ssmd-test-access";
-  static final String SECRET_KEY = "ssmd-test-secret-0123456789";
+public final class InProcessS3 implements AutoCloseable {
+  public static final String ACCESS_KEY = "ssmd-test-access";
+  public static final String SECRET_KEY = "ssmd-test-secret-0123456789";
 
   private final BlobStoreContext context;
   private final CountingBlobStore blobStore;
   private S3Proxy proxy;
   private int port;
 
-  InProcessS3() throws Exception {
+  public InProcessS3() throws Exception {
     context = ContextBuilder.newBuilder("transient")
         .credentials("unused", "unused")
         .build(BlobStoreContext.class);
@@ -43,7 +44,7 @@ final class InProcessS3 implements AutoCloseable {
   }
 
   /** Starts serving: on a free port the first time, on the same port afterwards. */
-  synchronized void start() throws Exception {
+  public synchronized void start() throws Exception {
     if (proxy != null) {
       throw new IllegalStateException("s3proxy is running");
     }
@@ -65,34 +66,34 @@ final class InProcessS3 implements AutoCloseable {
   }
 
   /** Stops serving (connections are refused); the objects stay in the backing store. */
-  synchronized void stop() throws Exception {
+  public synchronized void stop() throws Exception {
     if (proxy != null) {
       proxy.stop();
       proxy = null;
     }
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  S3Options options(String bucket) {
+  public S3Options options(String bucket) {
     return S3Options.pathStyle(endpoint(), bucket, ACCESS_KEY, SECRET_KEY);
   }
 
   /** Creates a bucket directly in the backing store. */
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     context.getBlobStore().createContainerInLocation(null, bucket);
   }
 
   /** Writes of {@code key} in {@code bucket} that reached the store. */
-  int writesOf(String bucket, String key) {
+  public int writesOf(String bucket, String key) {
     AtomicInteger n = blobStore.writes.get(bucket + "/" + key);
     return n == null ? 0 : n.get();
   }
 
   /** Every key written in {@code bucket}, with its number of writes. */
-  Map<String, Integer> writes(String bucket) {
+  public Map<String, Integer> writes(String bucket) {
     Map<String, Integer> out = new java.util.TreeMap<>();
     blobStore.writes.forEach((k, v) -> {
       if (k.startsWith(bucket + "/")) {
@@ -103,7 +104,7 @@ final class InProcessS3 implements AutoCloseable {
   }
 
   /** The bytes of an object read straight from the backing store (works while the proxy is stopped). */
-  Optional<byte[]> content(String bucket, String key) {
+  public Optional<byte[]> content(String bucket, String key) {
     Blob blob = context.getBlobStore().getBlob(bucket, key);
     if (blob == null) {
       return Optional.empty();
@@ -116,7 +117,7 @@ final class InProcessS3 implements AutoCloseable {
   }
 
   /** Removes an object directly from the backing store. */
-  void delete(String bucket, String key) {
+  public void delete(String bucket, String key) {
     context.getBlobStore().removeBlob(bucket, key);
   }
 

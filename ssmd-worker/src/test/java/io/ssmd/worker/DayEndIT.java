@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.archiver.ArchiveFormat;
+import io.ssmd.archiver.InProcessS3;
 import io.ssmd.archiver.Manifest;
 import io.ssmd.archiver.TransportArchiver;
 import io.ssmd.secmaster.Database;
