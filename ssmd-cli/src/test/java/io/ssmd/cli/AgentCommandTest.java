@@ -3,17 +3,14 @@ package io.ssmd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.archiver.ArchiveFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,38 +22,7 @@ class AgentCommandTest {
 
   @TempDir Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
-
-  @BeforeEach
-  void capture() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    return Main.execute(args);
-  }
-
-  private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
-  }
+  @RegisterExtension final ConsoleCapture cli = new ConsoleCapture();
 
   private void archive(String... prices) throws Exception {
     Path day = dir.resolve("data").resolve("kraken").resolve(DAY.toString());
@@ -81,17 +47,17 @@ class AgentCommandTest {
   void backtestPrintsTheFiringsAsJsonLinesAndASummary() throws Exception {
     archive("100", "101", "103", "103.5");
     Path s = signals("signals:\n  - {name: jump, kind: price_move, symbols: \"kraken:BTC/USD\", window: 5s, threshold: 2, mode: abs}\n");
-    int code = run("agent", "backtest", "--signals", s.toString(), "--date", DAY.toString(), "--data-dir", dir.resolve("data").toString(),
+    int code = cli.run("agent", "backtest", "--signals", s.toString(), "--date", DAY.toString(), "--data-dir", dir.resolve("data").toString(),
         "--json");
-    assertThat(code).as(stderr()).isZero();
-    assertThat(stdout()).isEqualTo("{\"signal\":\"jump\",\"kind\":\"price_move\",\"feed\":\"kraken\",\"ticker\":\"BTC/USD\",\"ts\":"
+    assertThat(code).as(cli.stderr()).isZero();
+    assertThat(cli.stdout()).isEqualTo("{\"signal\":\"jump\",\"kind\":\"price_move\",\"feed\":\"kraken\",\"ticker\":\"BTC/USD\",\"ts\":"
         + (T0 + 2_000_000) + ",\"value\":\"3\",\"threshold\":\"2\",\"details\":{\"direction\":\"up\",\"from\":\"100\",\"mode\":\"abs\","
         + "\"to\":\"103\",\"window_us\":\"5000000\"}}\n");
-    assertThat(stderr()).startsWith("backtest 2025-11-23 kraken: 4 lines, 4 events, 1 firings (jump=1)");
+    assertThat(cli.stderr()).startsWith("backtest 2025-11-23 kraken: 4 lines, 4 events, 1 firings (jump=1)");
 
-    assertThat(run("agent", "backtest", "--signals", s.toString(), "--date", DAY.toString(), "--data-dir",
+    assertThat(cli.run("agent", "backtest", "--signals", s.toString(), "--date", DAY.toString(), "--data-dir",
         dir.resolve("data").toString())).isZero();
-    assertThat(stdout()).startsWith("2025-11-23T00:00:02Z  jump  kraken BTC/USD  value=3 threshold=2  direction=up from=100")
+    assertThat(cli.stdout()).startsWith("2025-11-23T00:00:02Z  jump  kraken BTC/USD  value=3 threshold=2  direction=up from=100")
         .contains("backtest 2025-11-23 kraken: 4 lines, 4 events, 1 firings");
   }
 
@@ -99,15 +65,15 @@ class AgentCommandTest {
   void badInputIsAUsageErrorWithOneClearLine() throws Exception {
     archive("100");
     Path bad = signals("signals:\n  - {name: x, kind: price_move, symbols: \"*\", window: 5s, threshold: 2, colour: red}\n");
-    assertThat(run("agent", "backtest", "--signals", bad.toString(), "--date", DAY.toString(), "--data-dir",
+    assertThat(cli.run("agent", "backtest", "--signals", bad.toString(), "--date", DAY.toString(), "--data-dir",
         dir.resolve("data").toString())).isEqualTo(2);
-    assertThat(stderr()).contains(bad + ":2:").contains("signals[0].colour: unknown key 'colour' for kind price_move");
+    assertThat(cli.stderr()).contains(bad + ":2:").contains("signals[0].colour: unknown key 'colour' for kind price_move");
     Path ok = signals("signals:\n  - {name: x, kind: stale_feed, symbols: \"*\", after: 5s}\n");
-    assertThat(run("agent", "backtest", "--signals", ok.toString(), "--date", "23/11/2025")).isEqualTo(2);
-    assertThat(stderr()).contains("--date must be YYYY-MM-DD");
-    assertThat(run("agent", "backtest", "--signals", ok.toString(), "--date", DAY.toString(), "--feed", "binance")).isEqualTo(2);
-    assertThat(stderr()).contains("--feed must be one of kalshi, kraken, polymarket");
-    assertThat(run("agent", "backtest", "--signals", ok.toString(), "--date", "2020-01-01", "--data-dir", dir.toString())).isEqualTo(1);
-    assertThat(stderr()).contains("no archive for 2020-01-01");
+    assertThat(cli.run("agent", "backtest", "--signals", ok.toString(), "--date", "23/11/2025")).isEqualTo(2);
+    assertThat(cli.stderr()).contains("--date must be YYYY-MM-DD");
+    assertThat(cli.run("agent", "backtest", "--signals", ok.toString(), "--date", DAY.toString(), "--feed", "binance")).isEqualTo(2);
+    assertThat(cli.stderr()).contains("--feed must be one of kalshi, kraken, polymarket");
+    assertThat(cli.run("agent", "backtest", "--signals", ok.toString(), "--date", "2020-01-01", "--data-dir", dir.toString())).isEqualTo(1);
+    assertThat(cli.stderr()).contains("no archive for 2020-01-01");
   }
 }
