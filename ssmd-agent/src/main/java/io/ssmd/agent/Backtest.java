@@ -115,120 +115,13 @@ public final class Backtest {
     }
     long lines = feeds.size() == 1
         ? readers.get(0).forEach(line -> evaluate.accept(feeds.get(0), line))
-        : merge(feeds, readers, evaluate);
+        : io.ssmd.data.ArchiveMerge.merge(feeds, readers, evaluate::accept);
     for (int i = 0; i < feeds.size(); i++) {
       for (ArchiveReader.Problem p : readers.get(i).problems()) {
         problems.add(feeds.get(i) + "/" + o.date() + "/" + p);
       }
     }
     return new Summary(feeds, lines, engine.events(), rejected, bySignal, problems, Duration.ofNanos(System.nanoTime() - start));
-  }
-
-  /**
-   * Several feeds in receive-time order (ties in feed order), as a live agent reading them at once
-   * would roughly see them. Each feed is read on its own thread into a small bounded queue of
-   * batches ({@link ArchiveReader} pushes lines; a merge pulls one at a time), so memory stays
-   * bounded whatever the size of the day.
-   */
-  private static long merge(List<String> feeds, List<ArchiveReader> readers, java.util.function.BiConsumer<String, ArchiveLine> sink)
-      throws IOException {
-    List<FeedLines> sources = new ArrayList<>();
-    for (int i = 0; i < feeds.size(); i++) {
-      FeedLines f = new FeedLines(feeds.get(i), readers.get(i));
-      sources.add(f);
-      f.thread.start();
-    }
-    long lines = 0;
-    try {
-      while (true) {
-        FeedLines best = null;
-        for (FeedLines f : sources) {
-          ArchiveLine head = f.head();
-          if (head != null && (best == null || head.receivedAtMicros() < best.head().receivedAtMicros())) {
-            best = f;
-          }
-        }
-        if (best == null) {
-          return lines;
-        }
-        lines++;
-        sink.accept(best.name, best.take());
-      }
-    } finally {
-      sources.forEach(f -> f.thread.interrupt());
-    }
-  }
-
-  /** One feed's archive read on its own thread into bounded batches. */
-  private static final class FeedLines {
-    private static final int BATCH = 512;
-    private static final List<ArchiveLine> END = List.of();
-    final String name;
-    final Thread thread;
-    private final java.util.concurrent.BlockingQueue<List<ArchiveLine>> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
-    private volatile IOException failure;
-    private List<ArchiveLine> batch;
-    private int at;
-    private boolean done;
-
-    FeedLines(String name, ArchiveReader reader) {
-      this.name = name;
-      this.thread = Thread.ofPlatform().name("backtest-" + name).daemon().unstarted(() -> read(reader));
-    }
-
-    private void read(ArchiveReader reader) {
-      List<ArchiveLine> pending = new ArrayList<>(BATCH);
-      try {
-        reader.forEach(line -> {
-          pending.add(line);
-          if (pending.size() == BATCH) {
-            put(new ArrayList<>(pending));
-            pending.clear();
-          }
-        });
-        if (!pending.isEmpty()) {
-          put(new ArrayList<>(pending));
-        }
-      } catch (IOException e) {
-        failure = e;
-      } catch (IllegalStateException stopped) {
-        return; // interrupted by the merge finishing early
-      }
-      put(END);
-    }
-
-    private void put(List<ArchiveLine> b) {
-      try {
-        queue.put(b);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException("stopped", e);
-      }
-    }
-
-    ArchiveLine head() throws IOException {
-      while (!done && (batch == null || at == batch.size())) {
-        try {
-          batch = queue.take();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("backtest interrupted");
-        }
-        at = 0;
-        if (batch == END) {
-          done = true;
-          if (failure != null) {
-            throw new IOException("cannot read the " + name + " archive: " + failure.getMessage(), failure);
-          }
-        }
-      }
-      return done ? null : batch.get(at);
-    }
-
-    ArchiveLine take() throws IOException {
-      ArchiveLine l = head();
-      at++;
-      return l;
-    }
   }
 
   /** Feeds with a directory for the day under the root. */

@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -47,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class Replay {
   private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
   private static final JsonFactory JSON = new JsonFactory();
-  private static final int BATCH = 512;
 
   /**
    * What to replay.
@@ -252,39 +249,12 @@ public final class Replay {
       }
     }
 
-    /**
-     * Merges feeds by receive time. Each feed is read on its own thread into a small bounded queue
-     * of batches: {@link ArchiveReader} pushes lines, and a merge needs to pull one line at a time
-     * from each feed, with memory bounded whatever the size of the day.
-     */
+    /** Merges feeds by receive time ({@link ArchiveMerge}: bounded memory whatever the size of the day). */
     private void merge(List<ArchiveReader> readers) throws IOException {
-      int n = readers.size();
-      List<Feed> feeds = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        Feed f = new Feed(o.feeds().get(i), readers.get(i));
-        feeds.add(f);
-        f.thread.start();
-      }
       try {
-        while (true) {
-          Feed best = null;
-          for (Feed f : feeds) {
-            ArchiveLine head = f.head();
-            if (head != null && (best == null || head.receivedAtMicros() < best.head().receivedAtMicros())) {
-              best = f;
-            }
-          }
-          if (best == null) {
-            break;
-          }
-          accept(best.name, best.take());
-        }
+        ArchiveMerge.merge(o.feeds(), readers, this::accept);
       } catch (SinkFailure f) {
         throw f.io;
-      } finally {
-        for (Feed f : feeds) {
-          f.thread.interrupt();
-        }
       }
     }
 
@@ -416,85 +386,6 @@ public final class Replay {
     SinkFailure(IOException io) {
       super(io.getMessage(), io, false, false);
       this.io = io;
-    }
-  }
-
-  /** One feed read on its own thread into bounded batches, consumed one line at a time. */
-  private static final class Feed {
-    private static final List<ArchiveLine> END = List.of();
-    final String name;
-    final Thread thread;
-    private final BlockingQueue<List<ArchiveLine>> queue = new ArrayBlockingQueue<>(8);
-    private volatile IOException failure;
-    private List<ArchiveLine> batch;
-    private int at;
-    private boolean done;
-
-    Feed(String name, ArchiveReader reader) {
-      this.name = name;
-      this.thread = Thread.ofPlatform().name("replay-" + name).daemon().unstarted(() -> read(reader));
-    }
-
-    private void read(ArchiveReader reader) {
-      List<ArchiveLine> pending = new ArrayList<>(BATCH);
-      try {
-        reader.forEach(line -> {
-          pending.add(line);
-          if (pending.size() == BATCH) {
-            put(new ArrayList<>(pending));
-            pending.clear();
-          }
-        });
-        if (!pending.isEmpty()) {
-          put(pending);
-        }
-      } catch (IOException e) {
-        failure = e;
-      } catch (Stopped e) {
-        return;
-      }
-      put(END);
-    }
-
-    private void put(List<ArchiveLine> b) {
-      try {
-        queue.put(b);
-      } catch (InterruptedException e) {
-        throw new Stopped();
-      }
-    }
-
-    /** The next line without consuming it, or null at the end. */
-    ArchiveLine head() {
-      while (!done && (batch == null || at == batch.size())) {
-        try {
-          batch = queue.take();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SinkFailure(new InterruptedIOException("replay interrupted"));
-        }
-        at = 0;
-        if (batch == END) {
-          done = true;
-          if (failure != null) {
-            throw new SinkFailure(new IOException("cannot read the " + name + " archive: " + failure.getMessage(), failure));
-          }
-        }
-      }
-      return done ? null : batch.get(at);
-    }
-
-    ArchiveLine take() {
-      ArchiveLine l = head();
-      at++;
-      return l;
-    }
-  }
-
-  /** Ends a reader thread when the merge stops early. */
-  private static final class Stopped extends RuntimeException {
-    Stopped() {
-      super(null, null, false, false);
     }
   }
 }
