@@ -3,14 +3,10 @@ package io.ssmd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.testkit.NatsServerProcess;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,30 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentRunIT {
   @TempDir Path dir;
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedErr;
-
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-  }
+  @RegisterExtension final ConsoleCapture cli = new ConsoleCapture();
 
   private Path env(String name, String transport) throws Exception {
-    Files.createDirectories(dir.resolve("feeds"));
-    Files.createDirectories(dir.resolve("environments"));
-    Files.copy(Path.of("..", "exchanges", "feeds", "kraken.yaml"), dir.resolve("feeds").resolve("kraken.yaml"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Path f = dir.resolve("environments").resolve(name + ".yaml");
-    Files.writeString(f, "name: " + name + "\nfeed: kraken\nschema: v2\nendpoint: ws://127.0.0.1:9/v2\n"
-        + "schedule: {timezone: UTC, day_start: \"00:10\", day_end: \"23:55\", auto_roll: true}\n"
-        + "transport:\n" + transport + "storage: {type: local, path: " + dir.resolve("data") + "}\ncache: {type: none}\n");
-    return f;
+    return TestEnvironments.kraken(dir, name, transport);
   }
 
   @Test
@@ -56,13 +32,12 @@ class AgentRunIT {
             java.time.Duration.ofMinutes(2), -1), false).ok()).isTrue();
       }
       Path e = env("agt", "  type: nats\n  url: " + nats.url() + "\n  subject_prefix: agt\n  jetstream: {enabled: true}\n");
-      assertThat(Main.execute("run", "agent", "--env", e.toString(), "--signals", signals.toString(), "--health-port", "0"))
-          .as(err.toString(StandardCharsets.UTF_8)).isEqualTo(1);
-      assertThat(err.toString(StandardCharsets.UTF_8)).contains("stream AGT_SIGNALS does not exist on " + nats.url() + " — run 'ssmd env apply'");
+      assertThat(cli.run("run", "agent", "--env", e.toString(), "--signals", signals.toString(), "--health-port", "0"))
+          .as(cli.stderr()).isEqualTo(1);
+      assertThat(cli.stderr()).contains("stream AGT_SIGNALS does not exist on " + nats.url() + " — run 'ssmd env apply'");
     }
-    err.reset();
-    Path mem = env("mem", "  type: memory\n");
-    assertThat(Main.execute("run", "agent", "--env", mem.toString(), "--signals", signals.toString())).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("the agent reads a JetStream stream; transport.type is memory");
+        Path mem = env("mem", "  type: memory\n");
+    assertThat(cli.run("run", "agent", "--env", mem.toString(), "--signals", signals.toString())).isEqualTo(2);
+    assertThat(cli.stderr()).contains("the agent reads a JetStream stream; transport.type is memory");
   }
 }

@@ -12,8 +12,6 @@ import io.ssmd.transport.nats.NatsTransport;
 import io.ssmd.transport.nats.NatsTransportOptions;
 import io.ssmd.transport.nats.StreamAdmin;
 import io.ssmd.transport.nats.StreamSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +26,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,30 +37,10 @@ class GatewayRunIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   @TempDir Path dir;
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedErr;
-
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-  }
+  @RegisterExtension final ConsoleCapture cli = new ConsoleCapture();
 
   private Path env(String name, String transport) throws Exception {
-    Files.createDirectories(dir.resolve("feeds"));
-    Files.createDirectories(dir.resolve("environments"));
-    Files.copy(Path.of("..", "exchanges", "feeds", "kraken.yaml"), dir.resolve("feeds").resolve("kraken.yaml"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Path f = dir.resolve("environments").resolve(name + ".yaml");
-    Files.writeString(f, "name: " + name + "\nfeed: kraken\nschema: v2\nendpoint: ws://127.0.0.1:9/v2\n"
-        + "schedule: {timezone: UTC, day_start: \"00:10\", day_end: \"23:55\", auto_roll: true}\n"
-        + "transport:\n" + transport + "storage: {type: local, path: " + dir.resolve("data") + "}\ncache: {type: none}\n");
-    return f;
+    return TestEnvironments.kraken(dir, name, transport);
   }
 
   @Test
@@ -71,8 +48,8 @@ class GatewayRunIT {
     Path keys = dir.resolve("keys.yaml");
     ApiKeyStore.load(keys).add("alice", List.of(), Clock.systemUTC());
     Path mem = env("mem", "  type: memory\n");
-    assertThat(Main.execute("run", "gateway", "--env", mem.toString(), "--api-keys", keys.toString())).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("the gateway reads the live stream from NATS; transport.type is memory");
+    assertThat(cli.run("run", "gateway", "--env", mem.toString(), "--api-keys", keys.toString())).isEqualTo(2);
+    assertThat(cli.stderr()).contains("the gateway reads the live stream from NATS; transport.type is memory");
   }
 
   @Test
