@@ -48,6 +48,10 @@ public final class KalshiSync {
   static final int MAX_REJECTIONS_KEPT = 100;
   /** Incremental syncs reach back this far before the last sync, so venue clock skew loses nothing. */
   static final Duration INCREMENTAL_OVERLAP = Duration.ofMinutes(1);
+  /** Server-side limit on a sync session idle inside a transaction (it never is between pages). */
+  static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofMinutes(1);
+  /** Longest a sync statement waits for a row lock another session holds. */
+  static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
   private static final Set<String> TRANSITION_FIELDS = Set.of("state", "venue_status", "open_time", "close_time", "expiration_time", "result");
   private static final Set<String> SETTLED = Set.of("determined", "disputed", "amended", "finalized", "settled");
 
@@ -108,8 +112,9 @@ public final class KalshiSync {
 
   /**
    * Makes this sync resumable: the listener receives a {@link SyncCheckpoint} after every committed
-   * page (and after the fee-change step), on the syncing thread, so it must be quick (a Temporal
-   * activity heartbeats it). A listener that throws aborts the sync after that page; what was
+   * page (and after the fee-change step), on the syncing thread, with no transaction of the sync
+   * open, so it should be quick (a Temporal activity heartbeats it) but may block without holding
+   * anything a retried attempt would wait on. A listener that throws aborts the sync after that page; what was
    * committed stays, and a later {@link #resumeFrom} with the last checkpoint continues from there.
    * A resumable run also persists the keys it has seen ({@code sync_seen}), so the resumed attempt
    * deduplicates, soft-deletes and re-derives states exactly as one uninterrupted run would.
@@ -164,6 +169,13 @@ public final class KalshiSync {
         // jit_above_cost, and compiling it on every page costs more than it saves: without JIT
         // the upserts of a 100k-market first sync took 3.7 s instead of 5.4 s (docs/benchmarks.md).
         st.execute("set jit = off");
+        // A retried attempt must never wait behind a hung one (a worker wedged inside its checkpoint
+        // listener). Checkpoints are only ever taken with nothing uncommitted (see checkpoint), and
+        // these bound the damage of anything else: a session left idle inside a transaction is
+        // ended by the server, and a statement waiting for a row lock fails (and is retried by the
+        // caller) instead of waiting for as long as the other session lives.
+        st.execute("set idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_TIMEOUT.toMillis() + "ms'");
+        st.execute("set lock_timeout = '" + LOCK_TIMEOUT.toMillis() + "ms'");
       }
       for (Upserter u : List.of(SERIES, EVENTS, MARKETS, FEE_CHANGES)) {
         u.begin(c);
@@ -201,7 +213,8 @@ public final class KalshiSync {
       }
       List<Query> plan = plan(started);
       List<Step> steps = new ArrayList<>();
-      for (int si = 0; si < scopes.size(); si++) {
+      // FEES: no events or markets steps, only the fee changes after the series listing
+      for (int si = 0; si < (options.mode() == KalshiSyncOptions.Mode.FEES ? 0 : scopes.size()); si++) {
         for (int qi = 0; qi < plan.size(); qi++) {
           steps.add(new Step(SyncCheckpoint.Phase.EVENTS, si, qi));
           steps.add(new Step(SyncCheckpoint.Phase.MARKETS, si, qi));
@@ -212,7 +225,7 @@ public final class KalshiSync {
       int first = 0;
       String firstCursor = null;
       if (from == null || from.phase() == SyncCheckpoint.Phase.SERIES) {
-        checkpoint(run, steps.get(0), null);
+        checkpoint(c, run, steps.get(0), null);
       } else {
         first = steps.indexOf(new Step(from.phase(), from.scopeIndex(), from.queryIndex()));
         if (first < 0) {
@@ -231,7 +244,7 @@ public final class KalshiSync {
         String cursor = i == first ? firstCursor : null;
         KalshiRestClient.PageDone done = nextCursor -> {
           run.pages++;
-          checkpoint(run, nextCursor == null ? next : step, nextCursor);
+          checkpoint(c, run, nextCursor == null ? next : step, nextCursor);
         };
         if (step.phase() == SyncCheckpoint.Phase.EVENTS) {
           Map<String, String> ep = new LinkedHashMap<>(p);
@@ -251,12 +264,15 @@ public final class KalshiSync {
         if (options.fees() && seriesScope == null) {
           syncFeeChanges(c, run);
         }
-        checkpoint(run, steps.get(steps.size() - 1), null);
+        checkpoint(c, run, steps.get(steps.size() - 1), null);
       }
       if (options.complete()) {
         softDelete(c, run);
       }
-      deriveUnseen(c, run);
+      if (options.mode() != KalshiSyncOptions.Mode.FEES) {
+        // a fees-only sync leaves the markets table (and its change events) alone
+        deriveUnseen(c, run);
+      }
       try (PreparedStatement ps = c.prepareStatement(
           "insert into sync_state (feed, scope, last_sync_at) values (?, ?, ?)"
               + " on conflict (feed, scope) do update set last_sync_at = excluded.last_sync_at")) {
@@ -288,9 +304,16 @@ public final class KalshiSync {
   /** One step of a run's plan after the series listing. */
   private record Step(SyncCheckpoint.Phase phase, int scopeIndex, int queryIndex) {}
 
-  private void checkpoint(Run run, Step step, String cursor) {
+  /**
+   * Tells the checkpoint listener, after committing whatever this session still has open (an
+   * incremental sync's watermark read, a page that wrote nothing): the listener may block for as
+   * long as it likes (a hung worker does) without holding a transaction, a snapshot or a lock
+   * that a retried attempt of the same sync could wait on.
+   */
+  private void checkpoint(Connection c, Run run, Step step, String cursor) throws SQLException {
     Consumer<SyncCheckpoint> listener = checkpoints;
     if (listener != null) {
+      c.commit();
       listener.accept(run.checkpoint(options.scope(), step.phase(), step.scopeIndex(), step.queryIndex(), cursor));
     }
   }
@@ -351,7 +374,7 @@ public final class KalshiSync {
       if (next != null) {
         // the series listing's own checkpoints carry the scope collected so far
         run.seriesScope = narrowed ? List.copyOf(scope) : null;
-        checkpoint(run, new Step(SyncCheckpoint.Phase.SERIES, 0, 0), next);
+        checkpoint(c, run, new Step(SyncCheckpoint.Phase.SERIES, 0, 0), next);
       }
     });
     if (!narrowed) {

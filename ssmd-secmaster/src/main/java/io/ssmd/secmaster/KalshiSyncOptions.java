@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What a {@link KalshiSync} fetches.
  *
- * @param mode full universe, active markets only, or the given series
+ * @param mode full universe, active markets only, the given series, or fee changes only
  * @param series series tickers for {@link Mode#BY_SERIES}
  * @param category only series of this category (null: any); narrows the sync to those series
  * @param tags only series with these tags (empty: any); narrows the sync to those series
@@ -18,7 +18,7 @@ import java.util.List;
  * @param incremental ask only for records updated since the last successful sync of the same
  *     scope ({@code min_updated_ts}); soft deletes are skipped then, since absence means nothing
  * @param batchSize records per upsert statement and transaction
- * @param fees also sync {@code /series/fee_changes}
+ * @param fees also sync {@code /series/fee_changes} (always on for {@link Mode#FEES})
  */
 public record KalshiSyncOptions(
     Mode mode,
@@ -35,7 +35,13 @@ public record KalshiSyncOptions(
   public enum Mode {
     FULL,
     ACTIVE_ONLY,
-    BY_SERIES
+    BY_SERIES,
+    /**
+     * {@code /series/fee_changes} and the series listing (which carries each series' current fee
+     * type and multiplier) only: no events or markets are fetched, and the markets table and its
+     * change events are left untouched.
+     */
+    FEES
   }
 
   public KalshiSyncOptions {
@@ -43,7 +49,14 @@ public record KalshiSyncOptions(
     tags = tags == null ? List.of() : List.copyOf(tags);
     List<String> problems = new ArrayList<>();
     if (mode == null) {
-      problems.add("mode is required (FULL, ACTIVE_ONLY or BY_SERIES)");
+      problems.add("mode is required (FULL, ACTIVE_ONLY, BY_SERIES or FEES)");
+    }
+    if (mode == Mode.FEES && !fees) {
+      problems.add("mode FEES syncs fee changes: fees must be true");
+    }
+    if (mode == Mode.FEES && (!series.isEmpty() || category != null || !tags.isEmpty() || minVolume != null || minCloseDaysAgo != null)) {
+      // fee changes are one unscoped listing; a narrowed series scope would silently skip them
+      problems.add("mode FEES takes no series, category, tags, minVolume or minCloseDaysAgo (fee changes are fetched for every series)");
     }
     if (mode == Mode.BY_SERIES && series.isEmpty() && category == null && tags.isEmpty()) {
       problems.add("mode BY_SERIES needs series tickers (or a category or tags to find them)");
@@ -75,6 +88,11 @@ public record KalshiSyncOptions(
   /** The given series only. */
   public static KalshiSyncOptions bySeries(List<String> series) {
     return new KalshiSyncOptions(Mode.BY_SERIES, series, null, List.of(), null, null, false, 1000, false);
+  }
+
+  /** Fee changes and the series they apply to; no events or markets. */
+  public static KalshiSyncOptions feesOnly() {
+    return new KalshiSyncOptions(Mode.FEES, List.of(), null, List.of(), null, null, false, 1000, true);
   }
 
   /** This, incremental. */

@@ -98,6 +98,36 @@ class KalshiSimSyncIT {
   }
 
   @Test
+  void aFeesOnlySyncLoadsFeeChangesAndSeriesAndLeavesMarketsAndTheirEventsAlone() throws Exception {
+    startSim(500);
+    // one stored market whose close time has passed: a markets sync would close it (and say so)
+    try (Connection c = db.connection(); Statement st = c.createStatement()) {
+      st.execute("insert into kalshi_markets (ticker, event_ticker, state, close_time) values ('KXOLD-1', 'KXOLD', 'open', now() - interval '1 hour')");
+    }
+    SyncReport fees = sync(KalshiSyncOptions.feesOnly());
+    assertThat(fees.table("kalshi_fee_changes").inserted()).isPositive();
+    assertThat(fees.table("kalshi_series").inserted()).isPositive();
+    assertThat(fees.table("kalshi_markets").received()).isZero();
+    assertThat(fees.table("kalshi_events").received()).isZero();
+    assertThat(fees.changeEvents()).isZero();
+    assertThat(outbox()).isEmpty();
+    try (Connection c = db.connection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select (select count(*) from kalshi_markets), (select state from kalshi_markets where ticker = 'KXOLD-1'),"
+            + " (select count(*) from kalshi_events), (select count(*) from kalshi_fee_changes where series_ticker is not null),"
+            + " (select scope from sync_state where feed = 'kalshi')")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(1);
+      assertThat(rs.getString(2)).isEqualTo("open");
+      assertThat(rs.getLong(3)).isZero();
+      assertThat(rs.getLong(4)).isEqualTo(fees.table("kalshi_fee_changes").inserted());
+      assertThat(rs.getString(5)).isEqualTo("fees");
+    }
+    assertThat(sync(KalshiSyncOptions.feesOnly()).table("kalshi_fee_changes").changed()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KalshiSyncOptions(KalshiSyncOptions.Mode.FEES, List.of(), null, List.of(),
+        null, null, false, 1000, false)).hasMessageContaining("mode FEES syncs fee changes: fees must be true");
+  }
+
+  @Test
   void syncsTheSimulatorsFiveThousandMarketsAndAVenueChangeTouchesExactlyThoseRows() throws Exception {
     startSim(5_000);
     SyncReport first = sync(KalshiSyncOptions.full());

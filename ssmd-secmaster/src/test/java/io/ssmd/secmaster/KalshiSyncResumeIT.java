@@ -190,4 +190,82 @@ class KalshiSyncResumeIT {
           .hasMessageContaining("resume with the same options");
     }
   }
+
+  /**
+   * A worker can hang inside its checkpoint listener. Whatever it was doing, the hung session must
+   * hold no open transaction then (no locks, no snapshot) that a retried attempt could wait on,
+   * and the retry started meanwhile from the hung attempt's checkpoint must finish.
+   */
+  @Test
+  void aListenerThatBlocksHoldsNoTransactionAndARetryFinishesMeanwhile() throws Exception {
+    reset();
+    // an incremental sync whose watermark is ahead of every record: its listings come back empty,
+    // so no page write commits the watermark read that opened the session's transaction
+    try (Connection c = db.connection(); Statement st = c.createStatement()) {
+      st.execute("insert into sync_state (feed, scope, last_sync_at) values ('kalshi', 'full', now() + interval '1 day')");
+    }
+    KalshiSyncOptions options = KalshiSyncOptions.full().withIncremental(true);
+    List<Long> openTransactions = new ArrayList<>();
+    try (KalshiRestClient rest = rest()) {
+      new KalshiSync(db, rest, options, "test", Optional.empty(), Clock.systemUTC())
+          .onCheckpoint(cp -> openTransactions.add(idleInTransaction())).run();
+    }
+    assertThat(openTransactions).isNotEmpty().containsOnly(0L);
+
+    reset();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicReference<SyncCheckpoint> hungAt = new AtomicReference<>();
+    java.util.concurrent.CompletableFuture<SyncReport> retry = new java.util.concurrent.CompletableFuture<>();
+    Thread hung = Thread.ofPlatform().name("hung-attempt").start(() -> {
+      try (KalshiRestClient rest = rest()) {
+        new KalshiSync(db, rest, KalshiSyncOptions.full(), "test", Optional.empty(), Clock.systemUTC()).onCheckpoint(cp -> {
+          if (cp.phase() == SyncCheckpoint.Phase.MARKETS && hungAt.compareAndSet(null, cp)) {
+            // the retry runs while this attempt is stuck here, as a wedged worker's would
+            try (KalshiRestClient rest2 = rest()) {
+              retry.complete(new KalshiSync(db, rest2, KalshiSyncOptions.full(), "test", Optional.empty(), Clock.systemUTC())
+                  .resumeFrom(cp).run());
+            } catch (Exception e) {
+              retry.completeExceptionally(e);
+            }
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new Interrupted();
+          }
+        }).run();
+      } catch (Interrupted expected) {
+        // the hung attempt is abandoned once released, as the server's timeout abandons it
+      } catch (Exception e) {
+        retry.completeExceptionally(e);
+      }
+    });
+    try {
+      // a retry waiting on the hung session would hit the sync's lock timeout (30 s) and fail
+      SyncReport r = retry.get(90, TimeUnit.SECONDS);
+      assertThat(hungAt.get()).isNotNull();
+      assertThat(r.table("kalshi_markets").received()).isPositive();
+      try (Connection c = db.connection(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("select count(*) from kalshi_markets where deleted_at is null")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(sim.referenceMarkets());
+      }
+    } finally {
+      release.countDown();
+      hung.join(30_000);
+    }
+  }
+
+  /** Sessions other than the caller's that are idle inside an open transaction. */
+  private static long idleInTransaction() {
+    try (Connection c = db.connection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where state like 'idle in transaction%'"
+            + " and pid <> pg_backend_pid() and datname = current_database()")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
