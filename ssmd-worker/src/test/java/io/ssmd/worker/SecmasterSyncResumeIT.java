@@ -151,6 +151,14 @@ class SecmasterSyncResumeIT {
   void feesAndKrakenSyncsLoadTheirTablesAndAWrongFeedIsANonRetryableFailureNamingTheFix() throws Exception {
     WorkerSettings settings = WorkerSettings.embedded(config, tmp.resolve("data-fees"), 0).withDatabaseUrl(dbUrl);
     try (WorkerRuntime worker = WorkerRuntime.start(settings, new PrometheusRegistry())) {
+      // the schema as the worker applies it (this test may run before any other has synced)
+      io.ssmd.secmaster.Database.fromUrl(dbUrl).close();
+      // a stored open market past its close time: a markets sync would close it and write a change event
+      try (Connection c = DriverManager.getConnection(dbUrl); Statement st = c.createStatement()) {
+        st.execute("insert into kalshi_markets (ticker, event_ticker, state, close_time) values ('FEES-STALE-1', 'FEES-STALE', 'open',"
+            + " now() - interval '1 hour') on conflict (ticker) do update set state = 'open', close_time = excluded.close_time");
+      }
+      String marketsBefore = marketsFingerprint();
       SyncResult fees = worker.client().newWorkflowStub(FeesSyncWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(worker.taskQueue()).setWorkflowId("fees-test").build())
           .run(new FeesSyncInput("kalshi-test"));
@@ -159,6 +167,13 @@ class SecmasterSyncResumeIT {
           ResultSet rs = st.executeQuery("select count(*) from kalshi_fee_changes")) {
         rs.next();
         assertThat(rs.getLong(1)).isPositive();
+      }
+      // fees only: the markets table and the markets' change events are as they were
+      assertThat(marketsFingerprint()).isEqualTo(marketsBefore);
+      assertThat(fees.changeEvents()).isZero();
+      try (Connection c = DriverManager.getConnection(dbUrl); Statement st = c.createStatement()) {
+        // the other tests count the markets the simulator lists
+        st.execute("delete from kalshi_markets where ticker = 'FEES-STALE-1'");
       }
       KrakenSim kraken = new KrakenSim(KrakenSimOptions.defaults().withMessagesPerSecond(0).withReferencePairs(40), new Journal(1_000),
           scheduler);
@@ -192,6 +207,28 @@ class SecmasterSyncResumeIT {
     }
   }
 
+  /** Every market row with its state and update time, and the number of Kalshi change events. */
+  private static String marketsFingerprint() throws Exception {
+    try (Connection c = DriverManager.getConnection(dbUrl); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select (select count(*) || ' ' || coalesce(md5(string_agg(ticker || state || updated_at::text, ','"
+            + " order by ticker)), '') from kalshi_markets) || ' events ' || (select count(*) from change_events where feed = 'kalshi')")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Sessions idle inside an open transaction (other than the caller's). */
+  private static long idleInTransaction() {
+    try (Connection c = DriverManager.getConnection(dbUrl); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where state like 'idle in transaction%'"
+            + " and pid <> pg_backend_pid() and datname = current_database()")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static int freePort() throws Exception {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
@@ -202,6 +239,7 @@ class SecmasterSyncResumeIT {
   void attemptThatStopsHeartbeatingIsRetriedAndResumesFromItsLastHeartbeat() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Map<Integer, AtomicLong> pagesByAttempt = new ConcurrentHashMap<>();
+    AtomicLong hungOpenTransactions = new AtomicLong(-1);
     try {
       WorkerSettings settings = WorkerSettings.embedded(config, tmp.resolve("data-resume"), 0).withDatabaseUrl(dbUrl);
       // a 5 s heartbeat timeout instead of 2 min, so the hung attempt is noticed quickly
@@ -210,6 +248,8 @@ class SecmasterSyncResumeIT {
       try (WorkerRuntime worker = WorkerRuntime.start(settings, new PrometheusRegistry(), profiles, (attempt, pages) -> {
         pagesByAttempt.computeIfAbsent(attempt, a -> new AtomicLong()).set(pages);
         if (attempt == 1 && pages == STALL_AFTER_PAGES) {
+          // the hung attempt holds no transaction a retry could wait on
+          hungOpenTransactions.set(idleInTransaction());
           try {
             // hung: no more heartbeats until the test is over
             release.await(90, TimeUnit.SECONDS);
@@ -225,6 +265,7 @@ class SecmasterSyncResumeIT {
 
         assertThat(pagesByAttempt).containsKey(1).hasSizeGreaterThanOrEqualTo(2);
         assertThat(pagesByAttempt.get(1).get()).isEqualTo(STALL_AFTER_PAGES);
+        assertThat(hungOpenTransactions.get()).isZero();
         // on a loaded machine a retry may itself miss a heartbeat; the attempt that finished is the last one
         int last = pagesByAttempt.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
         long second = pagesByAttempt.get(last).get();

@@ -22,7 +22,6 @@ import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -82,11 +81,8 @@ public final class SyncActivitiesImpl implements SyncActivities {
   @Override
   public SyncResult feesSync(FeesSyncInput in) {
     ResolvedEnvironment r = requireFeed(in.env(), "kalshi", "FeesSync", "ExchangeSync");
-    // fee changes are fetched by a sync that is not scoped to series; the open markets are the
-    // smallest such universe, and the ones the fees apply to today
-    KalshiSyncOptions options = new KalshiSyncOptions(KalshiSyncOptions.Mode.ACTIVE_ONLY, List.of(), null, List.of(), null, null,
-        false, 1000, true);
-    return runKalshi(in.env(), r, options);
+    // fee changes and the series listing only: the markets are SecmasterSync's
+    return runKalshi(in.env(), r, KalshiSyncOptions.feesOnly());
   }
 
   private SyncResult runKalshi(String env, ResolvedEnvironment r, KalshiSyncOptions options) {
