@@ -44,6 +44,7 @@ public final class Gateway implements AutoCloseable {
   /** The WebSocket endpoint. */
   public static final String WS_PATH = "/v1/ws";
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final long REVOCATION_CHECK_MILLIS = 500;
 
   private final GatewayOptions options;
   private final List<FeedSource> sources;
@@ -57,6 +58,7 @@ public final class Gateway implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private volatile boolean closing;
+  private final io.ssmd.observability.RateLimitedLogger revocationWarn = new io.ssmd.observability.RateLimitedLogger(LOG);
 
   private Gateway(GatewayOptions options, List<FeedSource> sources, ApiKeyStore keys, Optional<MarketSource> markets,
       PrometheusRegistry registry) {
@@ -132,6 +134,8 @@ public final class Gateway implements AutoCloseable {
     }
     long ping = options.pingInterval().toMillis();
     g.scheduler.scheduleAtFixedRate(() -> g.clients.values().forEach(ClientSession::ping), ping, ping, TimeUnit.MILLISECONDS);
+    // the store re-reads its file at most every second, so a revocation ends open sessions within about two
+    g.scheduler.scheduleWithFixedDelay(g::closeRevokedSessions, REVOCATION_CHECK_MILLIS, REVOCATION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     LOG.atInfo().addKeyValue("port", g.port()).addKeyValue("feeds", g.feeds()).addKeyValue("queue_size", options.queueSize())
         .addKeyValue("slow_client", options.slowClient().configName()).addKeyValue("keys", keys.keys().size())
         .log("gateway listening on {}", g.wsUri());
@@ -230,6 +234,41 @@ public final class Gateway implements AutoCloseable {
     }
     String remote = Request.getRemoteAddr(req) + ":" + Request.getRemotePort(req);
     return new ClientSession(this, ids.incrementAndGet(), remote, key, format);
+  }
+
+  /**
+   * Closes (4403) every open session whose key the store now reports revoked, or no longer holds
+   * (deleted from the keys file): a revocation must cut access that is already established, not
+   * only refuse the next connection. Runs on the timer thread; a keys file that cannot be read
+   * (half-edited by hand) keeps the keys last read, and is tried again on the next run.
+   */
+  void closeRevokedSessions() {
+    if (clients.isEmpty()) {
+      return;
+    }
+    List<ApiKey> current;
+    try {
+      current = keys.keys();
+    } catch (RuntimeException e) {
+      revocationWarn.warn("keys", "gateway: cannot re-read the API keys ({}); open sessions keep their keys until it can", e.getMessage());
+      return;
+    }
+    Map<String, ApiKey> byHash = new java.util.HashMap<>();
+    for (ApiKey k : current) {
+      byHash.put(k.hash(), k);
+    }
+    for (ClientSession c : clients.values()) {
+      ApiKey held = c.key();
+      if (held == null) {
+        continue;
+      }
+      ApiKey now = byHash.get(held.hash());
+      if (now == null || now.revoked() != null) {
+        String why = now == null ? "was removed from the keys file" : "was revoked at " + now.revoked();
+        LOG.atInfo().addKeyValue("client", c.id()).addKeyValue("key", held.name()).log("closing session: API key {}", why);
+        c.close(ClientSession.CLOSE_FORBIDDEN, GatewayMetrics.Reasons.REVOKED, "API key '" + held.name() + "' " + why);
+      }
+    }
   }
 
   /** The key from {@code Authorization: Bearer <key>} or {@code X-API-Key}, or null. */

@@ -35,7 +35,7 @@ public final class GatewayMetrics {
   public static final List<String> SENT_TYPES = List.of("trade", "ticker", "orderbook", "lifecycle", "event_lifecycle", "book", "control");
   public static final List<String> DROP_REASONS = List.of(Reasons.SLOW_CONSUMER, Reasons.UNPARSABLE);
   public static final List<String> DISCONNECT_REASONS =
-      List.of(Reasons.CLIENT_CLOSED, Reasons.SLOW_CONSUMER, Reasons.AUTH, Reasons.ERROR, Reasons.SHUTDOWN);
+      List.of(Reasons.CLIENT_CLOSED, Reasons.SLOW_CONSUMER, Reasons.AUTH, Reasons.REVOKED, Reasons.ERROR, Reasons.SHUTDOWN);
   public static final List<String> AUTH_REASONS = List.of(Reasons.MISSING, Reasons.INVALID, Reasons.REVOKED, Reasons.TIMEOUT);
 
   /** Label values of the reason labels. */
@@ -49,6 +49,7 @@ public final class GatewayMetrics {
     public static final String SHUTDOWN = "shutdown";
     public static final String MISSING = "missing";
     public static final String INVALID = "invalid";
+    /** A refused key that was revoked; as a disconnect reason, an open session whose key was revoked since. */
     public static final String REVOKED = "revoked";
     public static final String TIMEOUT = "timeout";
 

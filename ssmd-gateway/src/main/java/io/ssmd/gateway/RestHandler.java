@@ -3,12 +3,14 @@ package io.ssmd.gateway;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ssmd.secmaster.MarketQuery;
 import io.ssmd.secmaster.MarketRecord;
+import io.ssmd.secmaster.SecurityMaster;
 import io.ssmd.transport.Subjects;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class RestHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(RestHandler.class);
   private static final int DEFAULT_LIMIT = 100;
+  /** {@code feed=all}: every feed the security master keeps that the key may read. */
+  static final String ALL_FEEDS = "all";
 
   private final Gateway gateway;
   private final Optional<MarketSource> markets;
@@ -95,27 +99,79 @@ final class RestHandler extends Handler.Abstract {
           "no security master configured: set DATABASE_URL (or the environment's cache.url for Redis) and restart the gateway");
     }
     Fields q = Request.extractQueryParameters(request);
-    String feed = value(q, "feed", "kalshi");
-    if (!key.allows(feed)) {
-      return error(response, callback, 403, "forbidden_feed", "API key '" + key.name() + "' may not read feed '" + feed + "'");
+    // kalshi by default, as before the other feeds were kept: existing clients see the same answer
+    String feedParam = value(q, "feed", SecurityMaster.FEEDS.getFirst());
+    List<String> feeds = new ArrayList<>();
+    if (feedParam.equals(ALL_FEEDS)) {
+      SecurityMaster.FEEDS.stream().filter(key::allows).forEach(feeds::add);
+      if (feeds.isEmpty()) {
+        return error(response, callback, 403, "forbidden_feed", "API key '" + key.name() + "' may read none of the feeds "
+            + SecurityMaster.FEEDS);
+      }
+    } else {
+      for (String f : feedParam.split(",")) {
+        String feed = f.trim();
+        if (!SecurityMaster.FEEDS.contains(feed)) {
+          return error(response, callback, 400, "bad_request", "unknown feed '" + feed + "': use feed=" + String.join("|", SecurityMaster.FEEDS)
+              + " (comma-separated for several) or feed=" + ALL_FEEDS);
+        }
+        if (!key.allows(feed)) {
+          return error(response, callback, 403, "forbidden_feed", "API key '" + key.name() + "' may not read feed '" + feed + "'");
+        }
+        if (!feeds.contains(feed)) {
+          feeds.add(feed);
+        }
+      }
     }
     int limit;
-    MarketQuery query;
+    List<MarketQuery> queries = new ArrayList<>();
     try {
       limit = Integer.parseInt(value(q, "limit", String.valueOf(DEFAULT_LIMIT)));
-      query = new MarketQuery(feed, q.getValue("status"), q.getValue("category"), q.getValue("series"), q.getValue("search"), null, limit);
+      for (String feed : feeds) {
+        queries.add(new MarketQuery(feed, q.getValue("status"), q.getValue("category"), q.getValue("series"), q.getValue("search"), null,
+            limit));
+      }
     } catch (IllegalArgumentException e) {
       return error(response, callback, 400, "bad_request", "bad query: " + e.getMessage() + " (status, series, category, search, limit 1..100000)");
     }
-    List<MarketRecord> rows;
+    if (queries.size() > 1) {
+      // over several feeds a filter only some feeds have data for (series, category: Kalshi) narrows
+      // the answer to those feeds; asked of one feed, the same filter is an error that names it
+      List<MarketQuery> applicable = new ArrayList<>();
+      for (MarketQuery mq : queries) {
+        try {
+          SecurityMaster.validate(mq);
+          applicable.add(mq);
+        } catch (IllegalArgumentException e) {
+          LOG.atDebug().log("markets: {}", e.getMessage());
+        }
+      }
+      if (applicable.isEmpty()) {
+        return error(response, callback, 400, "bad_request", "no feed of " + feeds + " has data for these filters");
+      }
+      queries = applicable;
+    }
+    List<MarketRecord> rows = new ArrayList<>();
     try {
-      rows = markets.get().list(query);
+      // feeds in order, each asked only for what the limit still allows
+      for (MarketQuery mq : queries) {
+        if (rows.size() >= limit) {
+          break;
+        }
+        rows.addAll(markets.get().list(mq.withLimit(limit - rows.size())));
+      }
     } catch (IllegalArgumentException e) {
       return error(response, callback, 400, "bad_request", e.getMessage());
     }
     MarketSource source = markets.get();
+    List<String> asked = queries.stream().map(MarketQuery::feed).toList();
     String body = Messages.json(g -> {
       g.writeStringField("source", source.name());
+      g.writeArrayFieldStart("feeds");
+      for (String f : asked) {
+        g.writeString(f);
+      }
+      g.writeEndArray();
       g.writeNumberField("count", rows.size());
       g.writeArrayFieldStart("markets");
       for (MarketRecord m : rows) {
@@ -143,6 +199,24 @@ final class RestHandler extends Handler.Abstract {
     g.writeStringField("fee_type", m.feeType());
     decimal(g, "fee_multiplier", m.feeMultiplier());
     instant(g, "updated_at", m.updatedAt());
+    if (!m.attributes().isEmpty()) {
+      g.writeObjectFieldStart("attributes");
+      for (var a : m.attributes().entrySet()) {
+        g.writeStringField(a.getKey(), a.getValue());
+      }
+      g.writeEndObject();
+    }
+    if (!m.outcomes().isEmpty()) {
+      g.writeArrayFieldStart("outcomes");
+      for (MarketRecord.Outcome o : m.outcomes()) {
+        g.writeStartObject();
+        g.writeStringField("token_id", o.tokenId());
+        g.writeStringField("outcome", o.outcome());
+        g.writeNumberField("index", o.index());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
     g.writeEndObject();
   }
 
