@@ -198,6 +198,9 @@ public final class KalshiSync {
         Optional<Instant> since = options.incremental() ? lastSync(c) : Optional.empty();
         run.since = since.map(s -> s.minus(INCREMENTAL_OVERLAP));
       }
+      // the watermark read must not stay open while the first page is fetched (venue backoff can
+      // outlast the idle-in-transaction limit)
+      c.commit();
 
       List<String> seriesScope = from == null || from.phase() == SyncCheckpoint.Phase.SERIES
           ? syncSeries(c, run, from)
