@@ -59,7 +59,13 @@ class GatewayFuzzIT {
       c.next();
       sendMayBeCutOff(c, "{\"id\":1,\"op\":\"ping\",\"pad\":\"" + "x".repeat(200_000) + "\"}");
       WsClient.Closed closed = c.awaitClose();
-      assertThat(closed.code()).isEqualTo(1009); // message too big
+      // the server closes with 1009 (message too big) as soon as it reads the frame's length; a
+      // client still writing the rest of the frame may see the connection reset before it reads
+      // that close frame, which ends in onError instead (the server closed it either way)
+      if (closed.code() != 1009) {
+        assertThat(closed.code()).as(closed.reason()).isEqualTo(-1);
+        assertThat(c.error()).isInstanceOf(java.io.IOException.class);
+      }
     }
     try (WsClient c = WsClient.connect(t.ws(), Map.of())) {
       // before authentication too

@@ -27,6 +27,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   record Closed(int code, String reason) {}
 
+  private volatile Throwable error;
+
   final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
   final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
@@ -96,7 +98,13 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   @Override
   public void onError(WebSocket webSocket, Throwable error) {
+    this.error = error;
     closed.complete(new Closed(-1, String.valueOf(error)));
+  }
+
+  /** What ended the connection without a close frame (null when it closed normally). */
+  Throwable error() {
+    return error;
   }
 
   /** Stops reading: the gateway's writes back up through TCP into the client's queue. */
