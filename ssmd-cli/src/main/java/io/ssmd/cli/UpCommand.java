@@ -83,6 +83,12 @@ final class UpCommand implements Callable<Integer> {
     if (markets < 1 || rate <= 0) {
       throw new UsageException("--markets must be >= 1 and --rate > 0");
     }
+    exchangesDir = shipped(exchangesDir, "exchanges", "--exchanges-dir");
+    try {
+      feedsDir = shipped(feedsDir, "exchanges/feeds", "--feeds-dir");
+    } catch (UsageException absent) {
+      // per-venue limits fall back to built-in defaults (see limits)
+    }
     if (simPorts.size() != 3) {
       throw new UsageException("--sim-ports takes three ports (kalshi,kraken,polymarket), got " + simPorts);
     }
@@ -166,6 +172,23 @@ final class UpCommand implements Callable<Integer> {
       }
     }
     return Main.EXIT_OK;
+  }
+
+  /**
+   * A shipped directory given relative to the working directory: as given when it exists, else the
+   * same path under the installation the launcher names ({@code SSMD_HOME}), so {@code ssmd up}
+   * works from any directory.
+   */
+  static Path shipped(Path given, String defaultValue, String option) {
+    if (Files.isDirectory(given)) {
+      return given;
+    }
+    String home = System.getenv("SSMD_HOME");
+    if (!given.isAbsolute() && home != null && Files.isDirectory(Path.of(home).resolve(given))) {
+      return Path.of(home).resolve(given);
+    }
+    throw new UsageException(given + " is not a directory: run ssmd up from the repository root or pass " + option
+        + " (default: " + defaultValue + ")");
   }
 
   private FeedLimits limits(String feed) {
