@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmd.market.FrameRejection;
 import io.ssmd.market.MarketEvent;
 import io.ssmd.market.MarketEvent.BookDelta;
 import io.ssmd.market.MarketEvent.BookSnapshot;
@@ -50,16 +51,6 @@ public final class KalshiNormalizer implements Normalizer {
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
-  /** Thrown inside the normalizer only, turned into {@link Normalized.Rejected}. */
-  private static final class Bad extends Exception {
-    final String reason;
-
-    Bad(String reason, String detail) {
-      super(detail, null, false, false);
-      this.reason = reason;
-    }
-  }
-
   @Override
   public String feed() {
     return "kalshi";
@@ -95,8 +86,8 @@ public final class KalshiNormalizer implements Normalizer {
         case "error" -> new Normalized.Skipped("venue error reply");
         default -> new Normalized.Rejected("unknown_type", "undocumented message type '" + abbreviate(type) + "'");
       };
-    } catch (Bad b) {
-      return new Normalized.Rejected(b.reason, type + ": " + b.getMessage());
+    } catch (FrameRejection b) {
+      return b.rejected(type);
     } catch (RuntimeException e) {
       // never throw on venue input: an unexpected shape is a rejected frame, not a failed export
       return new Normalized.Rejected("malformed", type + ": " + e.getClass().getSimpleName());
@@ -107,15 +98,15 @@ public final class KalshiNormalizer implements Normalizer {
     return new Normalized.Events(List.of(e));
   }
 
-  private Header header(JsonNode msg, String tickerField, long receivedAt, long natsSeq) throws Bad {
+  private Header header(JsonNode msg, String tickerField, long receivedAt, long natsSeq) throws FrameRejection {
     String ticker = msg.path(tickerField).asText("");
     if (ticker.isEmpty()) {
-      throw new Bad("missing_field", "no msg." + tickerField);
+      throw new FrameRejection("missing_field", "no msg." + tickerField);
     }
     return new Header(feed(), ticker, exchangeTime(msg), receivedAt, natsSeq);
   }
 
-  private Trade trade(JsonNode msg, long receivedAt, long natsSeq) throws Bad {
+  private Trade trade(JsonNode msg, long receivedAt, long natsSeq) throws FrameRejection {
     Header h = header(msg, "market_ticker", receivedAt, natsSeq);
     BigDecimal price = dollarsOrCents(msg, "yes_price_dollars", "yes_price", true);
     BigDecimal size = count(msg, "count_fp", "count");
@@ -128,7 +119,7 @@ public final class KalshiNormalizer implements Normalizer {
     return new Trade(h, tradeId, price, size, aggressor);
   }
 
-  private Quote quote(JsonNode msg, long receivedAt, long natsSeq) throws Bad {
+  private Quote quote(JsonNode msg, long receivedAt, long natsSeq) throws FrameRejection {
     Header h = header(msg, "market_ticker", receivedAt, natsSeq);
     return new Quote(
         h,
@@ -139,7 +130,7 @@ public final class KalshiNormalizer implements Normalizer {
         dollarsOrCents(msg, "price_dollars", "price", false));
   }
 
-  private BookSnapshot snapshot(JsonNode msg, long receivedAt, long natsSeq) throws Bad {
+  private BookSnapshot snapshot(JsonNode msg, long receivedAt, long natsSeq) throws FrameRejection {
     Header h = header(msg, "market_ticker", receivedAt, natsSeq);
     List<Level> bids = new ArrayList<>();
     List<Level> asks = new ArrayList<>();
@@ -155,12 +146,12 @@ public final class KalshiNormalizer implements Normalizer {
     return new BookSnapshot(h, bids, asks, null);
   }
 
-  private static BigDecimal levelPrice(JsonNode n, boolean fixed) throws Bad {
+  private static BigDecimal levelPrice(JsonNode n, boolean fixed) throws FrameRejection {
     BigDecimal p = number(n, "level price");
     return fixed ? p : p.divide(HUNDRED);
   }
 
-  private BookDelta delta(JsonNode root, JsonNode msg, long receivedAt, long natsSeq) throws Bad {
+  private BookDelta delta(JsonNode root, JsonNode msg, long receivedAt, long natsSeq) throws FrameRejection {
     Header h = header(msg, "market_ticker", receivedAt, natsSeq);
     BigDecimal price = dollarsOrCents(msg, "price_dollars", "price", true);
     BigDecimal delta = count(msg, "delta_fp", "delta");
@@ -171,14 +162,14 @@ public final class KalshiNormalizer implements Normalizer {
         side = Side.ASK;
         price = BigDecimal.ONE.subtract(price);
       }
-      default -> throw new Bad("missing_field", "side must be yes or no, got '" + abbreviate(msg.path("side").asText("")) + "'");
+      default -> throw new FrameRejection("missing_field", "side must be yes or no, got '" + abbreviate(msg.path("side").asText("")) + "'");
     }
     JsonNode seq = root.get("seq");
     Long sequence = seq != null && seq.canConvertToLong() ? seq.asLong() : null;
     return new BookDelta(h, side, price, delta, true, sequence, null);
   }
 
-  private Lifecycle lifecycle(JsonNode msg, String tickerField, String event, long receivedAt, long natsSeq) throws Bad {
+  private Lifecycle lifecycle(JsonNode msg, String tickerField, String event, long receivedAt, long natsSeq) throws FrameRejection {
     Header h = header(msg, tickerField, receivedAt, natsSeq);
     ObjectNode rest = msg.isObject() ? ((ObjectNode) msg).deepCopy() : JSON.createObjectNode();
     rest.remove(tickerField);
@@ -187,18 +178,18 @@ public final class KalshiNormalizer implements Normalizer {
   }
 
   /** A contract count: the {@code _fp} field when present, else the legacy whole-contract integer. */
-  private static BigDecimal count(JsonNode msg, String fixedField, String legacyField) throws Bad {
+  private static BigDecimal count(JsonNode msg, String fixedField, String legacyField) throws FrameRejection {
     if (msg.hasNonNull(fixedField)) {
       return number(msg.get(fixedField), fixedField);
     }
     if (msg.hasNonNull(legacyField)) {
       return number(msg.get(legacyField), legacyField);
     }
-    throw new Bad("missing_field", "no msg." + fixedField);
+    throw new FrameRejection("missing_field", "no msg." + fixedField);
   }
 
   /** A price: the {@code _dollars} field when present, else the legacy integer field in cents. */
-  private static BigDecimal dollarsOrCents(JsonNode msg, String fixedField, String legacyField, boolean required) throws Bad {
+  private static BigDecimal dollarsOrCents(JsonNode msg, String fixedField, String legacyField, boolean required) throws FrameRejection {
     if (msg.hasNonNull(fixedField)) {
       return number(msg.get(fixedField), fixedField);
     }
@@ -207,24 +198,24 @@ public final class KalshiNormalizer implements Normalizer {
       return cents.divide(HUNDRED);
     }
     if (required) {
-      throw new Bad("missing_field", "no msg." + fixedField);
+      throw new FrameRejection("missing_field", "no msg." + fixedField);
     }
     return null;
   }
 
-  private static BigDecimal decimal(JsonNode msg, String field, boolean required) throws Bad {
+  private static BigDecimal decimal(JsonNode msg, String field, boolean required) throws FrameRejection {
     if (msg.hasNonNull(field)) {
       return number(msg.get(field), field);
     }
     if (required) {
-      throw new Bad("missing_field", "no msg." + field);
+      throw new FrameRejection("missing_field", "no msg." + field);
     }
     return null;
   }
 
-  private static BigDecimal number(JsonNode n, String what) throws Bad {
+  private static BigDecimal number(JsonNode n, String what) throws FrameRejection {
     if (n == null || n.isMissingNode() || n.isNull()) {
-      throw new Bad("missing_field", "no " + what);
+      throw new FrameRejection("missing_field", "no " + what);
     }
     try {
       if (n.isNumber()) {
@@ -236,7 +227,7 @@ public final class KalshiNormalizer implements Normalizer {
     } catch (NumberFormatException e) {
       // fall through to the rejection below
     }
-    throw new Bad("bad_number", what + " is not a number: '" + abbreviate(n.asText()) + "'");
+    throw new FrameRejection("bad_number", what + " is not a number: '" + abbreviate(n.asText()) + "'");
   }
 
   /** {@code ts_ms}, else {@code ts} as epoch seconds or RFC 3339; 0 when absent or unreadable. */

@@ -3,6 +3,7 @@ package io.ssmd.venue.kraken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.market.FrameRejection;
 import io.ssmd.market.MarketEvent;
 import io.ssmd.market.MarketEvent.BookDelta;
 import io.ssmd.market.MarketEvent.BookSnapshot;
@@ -42,15 +43,6 @@ import java.util.List;
 public final class KrakenNormalizer implements Normalizer {
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-  private static final class Bad extends Exception {
-    final String reason;
-
-    Bad(String reason, String detail) {
-      super(detail, null, false, false);
-      this.reason = reason;
-    }
-  }
-
   @Override
   public String feed() {
     return "kraken";
@@ -85,14 +77,14 @@ public final class KrakenNormalizer implements Normalizer {
         case "heartbeat", "status", "instrument" -> new Normalized.Skipped(ch);
         default -> new Normalized.Rejected("unknown_type", "channel " + abbreviate(ch));
       };
-    } catch (Bad b) {
-      return new Normalized.Rejected(b.reason, ch + ": " + b.getMessage());
+    } catch (FrameRejection b) {
+      return b.rejected(ch);
     } catch (RuntimeException e) {
       return new Normalized.Rejected("malformed", ch + ": " + e.getClass().getSimpleName());
     }
   }
 
-  private Normalized trades(JsonNode data, long receivedAt, long natsSeq) throws Bad {
+  private Normalized trades(JsonNode data, long receivedAt, long natsSeq) throws FrameRejection {
     List<MarketEvent> out = new ArrayList<>();
     for (JsonNode t : array(data)) {
       Header h = header(t, receivedAt, natsSeq);
@@ -107,7 +99,7 @@ public final class KrakenNormalizer implements Normalizer {
     return new Normalized.Events(out);
   }
 
-  private Normalized quotes(JsonNode data, long receivedAt, long natsSeq) throws Bad {
+  private Normalized quotes(JsonNode data, long receivedAt, long natsSeq) throws FrameRejection {
     List<MarketEvent> out = new ArrayList<>();
     for (JsonNode t : array(data)) {
       out.add(new Quote(header(t, receivedAt, natsSeq), optional(t, "bid"), optional(t, "bid_qty"), optional(t, "ask"),
@@ -116,7 +108,7 @@ public final class KrakenNormalizer implements Normalizer {
     return new Normalized.Events(out);
   }
 
-  private Normalized snapshot(JsonNode data, long receivedAt, long natsSeq) throws Bad {
+  private Normalized snapshot(JsonNode data, long receivedAt, long natsSeq) throws FrameRejection {
     List<MarketEvent> out = new ArrayList<>();
     for (JsonNode b : array(data)) {
       List<Level> bids = levels(b.get("bids"));
@@ -128,7 +120,7 @@ public final class KrakenNormalizer implements Normalizer {
     return new Normalized.Events(out);
   }
 
-  private Normalized update(JsonNode data, long receivedAt, long natsSeq) throws Bad {
+  private Normalized update(JsonNode data, long receivedAt, long natsSeq) throws FrameRejection {
     List<MarketEvent> out = new ArrayList<>();
     for (JsonNode b : array(data)) {
       Header h = header(b, receivedAt, natsSeq);
@@ -149,30 +141,30 @@ public final class KrakenNormalizer implements Normalizer {
     return new Normalized.Events(out);
   }
 
-  private static List<JsonNode> array(JsonNode data) throws Bad {
+  private static List<JsonNode> array(JsonNode data) throws FrameRejection {
     if (data == null || !data.isArray()) {
-      throw new Bad("missing_field", "no data array");
+      throw new FrameRejection("missing_field", "no data array");
     }
     List<JsonNode> out = new ArrayList<>(data.size());
     data.forEach(out::add);
     return out;
   }
 
-  private Header header(JsonNode element, long receivedAt, long natsSeq) throws Bad {
+  private Header header(JsonNode element, long receivedAt, long natsSeq) throws FrameRejection {
     String symbol = element.path("symbol").asText("");
     if (symbol.isEmpty()) {
-      throw new Bad("missing_field", "no data[].symbol");
+      throw new FrameRejection("missing_field", "no data[].symbol");
     }
     return new Header(feed(), symbol, time(element.get("timestamp")), receivedAt, natsSeq);
   }
 
-  private static List<Level> levels(JsonNode levels) throws Bad {
+  private static List<Level> levels(JsonNode levels) throws FrameRejection {
     List<Level> out = new ArrayList<>();
     if (levels == null || levels.isNull()) {
       return out;
     }
     if (!levels.isArray()) {
-      throw new Bad("malformed", "book side is not an array");
+      throw new FrameRejection("malformed", "book side is not an array");
     }
     for (JsonNode l : levels) {
       out.add(new Level(number(l.get("price"), "price"), number(l.get("qty"), "qty")));
@@ -185,14 +177,14 @@ public final class KrakenNormalizer implements Normalizer {
     return c != null && c.canConvertToLong() ? c.asLong() & 0xFFFFFFFFL : null;
   }
 
-  private static BigDecimal optional(JsonNode n, String field) throws Bad {
+  private static BigDecimal optional(JsonNode n, String field) throws FrameRejection {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : number(v, field);
   }
 
-  private static BigDecimal number(JsonNode n, String what) throws Bad {
+  private static BigDecimal number(JsonNode n, String what) throws FrameRejection {
     if (n == null || n.isNull() || n.isMissingNode()) {
-      throw new Bad("missing_field", "no " + what);
+      throw new FrameRejection("missing_field", "no " + what);
     }
     if (n.isNumber()) {
       return n.decimalValue();
@@ -204,7 +196,7 @@ public final class KrakenNormalizer implements Normalizer {
         // rejected below
       }
     }
-    throw new Bad("bad_number", what + " is not a number: '" + abbreviate(n.asText()) + "'");
+    throw new FrameRejection("bad_number", what + " is not a number: '" + abbreviate(n.asText()) + "'");
   }
 
   /** RFC 3339 to epoch µs; 0 when absent (book snapshots carry no time) or unreadable. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmd.market.FrameRejection;
 import io.ssmd.market.MarketEvent;
 import io.ssmd.market.MarketEvent.BookDelta;
 import io.ssmd.market.MarketEvent.BookSnapshot;
@@ -43,15 +44,6 @@ import java.util.Locale;
  */
 public final class PolymarketNormalizer implements Normalizer {
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-
-  private static final class Bad extends Exception {
-    final String reason;
-
-    Bad(String reason, String detail) {
-      super(detail, null, false, false);
-      this.reason = reason;
-    }
-  }
 
   @Override
   public String feed() {
@@ -112,8 +104,8 @@ public final class PolymarketNormalizer implements Normalizer {
         case "new_market", "market_resolved" -> new Normalized.Events(marketLifecycle(n, type, receivedAt, natsSeq));
         default -> new Normalized.Rejected("unknown_type", "event_type " + abbreviate(type));
       };
-    } catch (Bad b) {
-      return new Normalized.Rejected(b.reason, type + ": " + b.getMessage());
+    } catch (FrameRejection b) {
+      return b.rejected(type);
     } catch (RuntimeException e) {
       return new Normalized.Rejected("malformed", type + ": " + e.getClass().getSimpleName());
     }
@@ -123,13 +115,13 @@ public final class PolymarketNormalizer implements Normalizer {
     return new Normalized.Events(List.of(e));
   }
 
-  private Trade trade(JsonNode n, long receivedAt, long natsSeq) throws Bad {
+  private Trade trade(JsonNode n, long receivedAt, long natsSeq) throws FrameRejection {
     Header h = header(n, "asset_id", receivedAt, natsSeq);
     String id = n.hasNonNull("transaction_hash") ? n.get("transaction_hash").asText() : null;
     return new Trade(h, id, number(n.get("price"), "price"), number(n.get("size"), "size"), side(n.path("side").asText(""), false));
   }
 
-  private List<MarketEvent> priceChange(JsonNode n, long receivedAt, long natsSeq) throws Bad {
+  private List<MarketEvent> priceChange(JsonNode n, long receivedAt, long natsSeq) throws FrameRejection {
     List<MarketEvent> out = new ArrayList<>();
     long ts = time(n);
     JsonNode changes = n.get("price_changes");
@@ -137,7 +129,7 @@ public final class PolymarketNormalizer implements Normalizer {
       for (JsonNode c : changes) {
         String asset = c.path("asset_id").asText("");
         if (asset.isEmpty()) {
-          throw new Bad("missing_field", "price_changes[] without asset_id");
+          throw new FrameRejection("missing_field", "price_changes[] without asset_id");
         }
         out.add(delta(new Header(feed(), asset, ts, receivedAt, natsSeq), c));
       }
@@ -151,15 +143,15 @@ public final class PolymarketNormalizer implements Normalizer {
       }
       return out;
     }
-    throw new Bad("missing_field", "no price_changes");
+    throw new FrameRejection("missing_field", "no price_changes");
   }
 
-  private static BookDelta delta(Header h, JsonNode c) throws Bad {
+  private static BookDelta delta(Header h, JsonNode c) throws FrameRejection {
     return new BookDelta(h, side(c.path("side").asText(""), true), number(c.get("price"), "price"), number(c.get("size"), "size"),
         false, null, null);
   }
 
-  private BookSnapshot book(JsonNode n, long receivedAt, long natsSeq) throws Bad {
+  private BookSnapshot book(JsonNode n, long receivedAt, long natsSeq) throws FrameRejection {
     Header h = header(n, "asset_id", receivedAt, natsSeq);
     List<Level> bids = levels(n.has("bids") ? n.get("bids") : n.get("buys"));
     List<Level> asks = levels(n.has("asks") ? n.get("asks") : n.get("sells"));
@@ -168,7 +160,7 @@ public final class PolymarketNormalizer implements Normalizer {
     return new BookSnapshot(h, bids, asks, null);
   }
 
-  private List<MarketEvent> marketLifecycle(JsonNode n, String type, long receivedAt, long natsSeq) throws Bad {
+  private List<MarketEvent> marketLifecycle(JsonNode n, String type, long receivedAt, long natsSeq) throws FrameRejection {
     List<MarketEvent> out = new ArrayList<>();
     JsonNode assets = n.has("assets_ids") ? n.get("assets_ids") : n.get("clob_token_ids");
     if (assets != null && assets.isArray() && !assets.isEmpty()) {
@@ -182,9 +174,9 @@ public final class PolymarketNormalizer implements Normalizer {
     return out;
   }
 
-  private Lifecycle lifecycle(JsonNode n, String instrument, String type, long receivedAt, long natsSeq) throws Bad {
+  private Lifecycle lifecycle(JsonNode n, String instrument, String type, long receivedAt, long natsSeq) throws FrameRejection {
     if (instrument.isEmpty()) {
-      throw new Bad("missing_field", "no asset_id or market");
+      throw new FrameRejection("missing_field", "no asset_id or market");
     }
     ObjectNode detail = ((ObjectNode) n).deepCopy();
     // event_type and timestamp are in the record already; descriptions are bulky and not market data
@@ -192,21 +184,21 @@ public final class PolymarketNormalizer implements Normalizer {
     return new Lifecycle(new Header(feed(), instrument, time(n), receivedAt, natsSeq), type, detail.toString());
   }
 
-  private Header header(JsonNode n, String field, long receivedAt, long natsSeq) throws Bad {
+  private Header header(JsonNode n, String field, long receivedAt, long natsSeq) throws FrameRejection {
     String instrument = n.path(field).asText("");
     if (instrument.isEmpty()) {
-      throw new Bad("missing_field", "no " + field);
+      throw new FrameRejection("missing_field", "no " + field);
     }
     return new Header(feed(), instrument, time(n), receivedAt, natsSeq);
   }
 
-  private static List<Level> levels(JsonNode levels) throws Bad {
+  private static List<Level> levels(JsonNode levels) throws FrameRejection {
     List<Level> out = new ArrayList<>();
     if (levels == null || levels.isNull()) {
       return out;
     }
     if (!levels.isArray()) {
-      throw new Bad("malformed", "book side is not an array");
+      throw new FrameRejection("malformed", "book side is not an array");
     }
     for (JsonNode l : levels) {
       out.add(new Level(number(l.get("price"), "price"), number(l.get("size"), "size")));
@@ -214,20 +206,20 @@ public final class PolymarketNormalizer implements Normalizer {
     return out;
   }
 
-  private static Side side(String s, boolean required) throws Bad {
+  private static Side side(String s, boolean required) throws FrameRejection {
     return switch (s.toUpperCase(Locale.ROOT)) {
       case "BUY", "BID" -> Side.BID;
       case "SELL", "ASK" -> Side.ASK;
       default -> {
         if (required) {
-          throw new Bad("missing_field", "side must be BUY or SELL, got '" + abbreviate(s) + "'");
+          throw new FrameRejection("missing_field", "side must be BUY or SELL, got '" + abbreviate(s) + "'");
         }
         yield Side.UNKNOWN;
       }
     };
   }
 
-  private static BigDecimal optional(JsonNode n, String field) throws Bad {
+  private static BigDecimal optional(JsonNode n, String field) throws FrameRejection {
     JsonNode v = n.get(field);
     if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
       return null;
@@ -235,9 +227,9 @@ public final class PolymarketNormalizer implements Normalizer {
     return number(v, field);
   }
 
-  private static BigDecimal number(JsonNode n, String what) throws Bad {
+  private static BigDecimal number(JsonNode n, String what) throws FrameRejection {
     if (n == null || n.isNull() || n.isMissingNode()) {
-      throw new Bad("missing_field", "no " + what);
+      throw new FrameRejection("missing_field", "no " + what);
     }
     if (n.isNumber()) {
       return n.decimalValue();
@@ -249,7 +241,7 @@ public final class PolymarketNormalizer implements Normalizer {
         // rejected below
       }
     }
-    throw new Bad("bad_number", what + " is not a number: '" + abbreviate(n.asText()) + "'");
+    throw new FrameRejection("bad_number", what + " is not a number: '" + abbreviate(n.asText()) + "'");
   }
 
   /** {@code timestamp}: epoch milliseconds as a string or number; 0 when absent or unreadable. */
