@@ -83,12 +83,11 @@ final class UpCommand implements Callable<Integer> {
     if (markets < 1 || rate <= 0) {
       throw new UsageException("--markets must be >= 1 and --rate > 0");
     }
-    exchangesDir = shipped(exchangesDir, "exchanges", "--exchanges-dir");
-    try {
-      feedsDir = shipped(feedsDir, "exchanges/feeds", "--feeds-dir");
-    } catch (UsageException absent) {
-      // per-venue limits fall back to built-in defaults (see limits)
-    }
+    Path given = exchangesDir;
+    exchangesDir = shipped(given).orElseThrow(() -> new UsageException(given + " is not a directory: run ssmd up from the"
+        + " repository root or pass --exchanges-dir (default: exchanges)"));
+    // without feed files, per-venue limits fall back to built-in defaults (see limits)
+    feedsDir = shipped(feedsDir).orElse(feedsDir);
     if (simPorts.size() != 3) {
       throw new UsageException("--sim-ports takes three ports (kalshi,kraken,polymarket), got " + simPorts);
     }
@@ -179,16 +178,14 @@ final class UpCommand implements Callable<Integer> {
    * same path under the installation the launcher names ({@code SSMD_HOME}), so {@code ssmd up}
    * works from any directory.
    */
-  static Path shipped(Path given, String defaultValue, String option) {
+  static java.util.Optional<Path> shipped(Path given) {
     if (Files.isDirectory(given)) {
-      return given;
+      return java.util.Optional.of(given);
     }
     String home = System.getenv("SSMD_HOME");
-    if (!given.isAbsolute() && home != null && Files.isDirectory(Path.of(home).resolve(given))) {
-      return Path.of(home).resolve(given);
-    }
-    throw new UsageException(given + " is not a directory: run ssmd up from the repository root or pass " + option
-        + " (default: " + defaultValue + ")");
+    return given.isAbsolute() || home == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Path.of(home).resolve(given)).filter(Files::isDirectory);
   }
 
   private FeedLimits limits(String feed) {

@@ -98,7 +98,8 @@ final class UpServices implements AutoCloseable {
     Transport changes = MemoryTransport.start(io.ssmd.transport.PublishListener.NONE);
     closeables.push(changes);
     capture.followSecmaster(changes);
-    pump.scheduleWithFixedDelay(() -> publishOutbox(changes), 1, 1, TimeUnit.SECONDS);
+    ChangeOutbox outbox = new ChangeOutbox(db);
+    pump.scheduleWithFixedDelay(() -> publishOutbox(outbox, changes), 1, 1, TimeUnit.SECONDS);
 
     Map<String, Transport> feeds = new LinkedHashMap<>();
     for (String feed : UpCommand.FEEDS) {
@@ -133,10 +134,10 @@ final class UpServices implements AutoCloseable {
   }
 
   /** Publishes the outbox of every feed; errors are logged and retried on the next round. */
-  private void publishOutbox(Transport changes) {
+  private static void publishOutbox(ChangeOutbox outbox, Transport changes) {
     for (String feed : UpCommand.FEEDS) {
       try {
-        int n = new ChangeOutbox(db).publish(changes, PREFIX, feed);
+        int n = outbox.publish(changes, PREFIX, feed);
         if (n > 0) {
           LOG.info("published {} security-master change events for {}", n, feed);
         }
